@@ -1,0 +1,62 @@
+"""Problems found in the input, reported in Vietnamese with English alongside.
+
+Every problem names the file (and the key, row or field) and says what to do,
+so that an agency can fix its pull request without asking anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str  # path relative to the portal root
+    vi: str  # what is wrong, in Vietnamese
+    en: str  # the same in English
+    fix_vi: str = ""  # what to do
+    fix_en: str = ""
+    where: str = ""  # key, row or field inside the file
+    severity: str = "error"  # "error" stops the build; "warning" does not
+
+    def format(self) -> str:
+        label = "LỖI/ERROR" if self.severity == "error" else "CẢNH BÁO/WARNING"
+        place = f"{self.file}: {self.where}" if self.where else self.file
+        lines = [f"{label} {place}", f"  {self.vi}", f"  ({self.en})"]
+        if self.fix_vi:
+            lines.append(f"  Cách sửa: {self.fix_vi}")
+        if self.fix_en:
+            lines.append(f"  (Fix: {self.fix_en})")
+        return "\n".join(lines)
+
+
+@dataclass
+class Problems:
+    """Collects every problem of a run, so one build reports all of them at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def error(self, file: str, vi: str, en: str, fix_vi: str = "", fix_en: str = "", where: str = "") -> None:
+        self.add(Problem(file, vi, en, fix_vi, fix_en, where))
+
+    def warning(self, file: str, vi: str, en: str, fix_vi: str = "", fix_en: str = "", where: str = "") -> None:
+        self.add(Problem(file, vi, en, fix_vi, fix_en, where, severity="warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+
+class InputError(Exception):
+    """The portal's input has errors; nothing was published."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))

@@ -1,0 +1,1 @@
+"""Outputs of a build, one module per target (pages, JSON API, files, manifest, MkDocs)."""

@@ -1,0 +1,97 @@
+"""Static JSON endpoints: site/api/v1/catalog.json and site/api/v1/datasets/<id>.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..model import Dataset, Portfolio
+from . import urls
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Sorted keys and fixed separators: the same input gives the same bytes.
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def portal_info(p: Portfolio) -> dict[str, Any]:
+    portal = p.catalog.portal
+    return {
+        "id": portal.id, "name": portal.name, "name_en": portal.name_en, "province": portal.province,
+        "url": portal.base_url, "operator": portal.operator, "regulation": portal.regulation.get("code", ""),
+    }
+
+
+def summary(p: Portfolio, d: Dataset) -> dict[str, Any]:
+    base = p.catalog.portal.base_url
+    agency = p.catalog.agencies[d.agency]
+    topic = p.topic_of(d)
+    return {
+        "id": d.id,
+        "title": d.title,
+        "agency": {"id": agency.id, "name": agency.name},
+        "topic": {"id": topic.id, "name": topic.name},
+        "catalogue": d.catalogue,
+        "keywords": d.keywords,
+        "formats": d.formats,
+        "frequency": d.frequency,
+        "licence": d.licence,
+        "created": d.created,
+        "modified": d.modified,
+        "url": base + urls.dataset_page(d.id),
+        "api": base + urls.dataset_json(d.id),
+    }
+
+
+def detail(p: Portfolio, d: Dataset) -> dict[str, Any]:
+    base = p.catalog.portal.base_url
+    entry = p.catalog.entries[d.catalogue]
+    licence = p.catalog.licences[d.licence]
+    out = summary(p, d)
+    agency = p.catalog.agencies[d.agency]
+    out.update({
+        "title_en": d.title_en,
+        "description": d.description,
+        "agency": {"id": agency.id, "name": agency.name, "name_en": agency.name_en, "email": agency.email,
+                   "url": base + urls.agency_page(agency.id)},
+        "catalogue": {"code": entry.code, "title": entry.title, "legal_basis": entry.legal_basis},
+        "frequency": {"id": d.frequency, "name": d.frequency_info.vi, "name_en": d.frequency_info.en},
+        "licence": {"id": licence.id, "title": licence.title, "url": licence.url},
+        "attribution": d.attribution,
+        "contact": d.contact,
+        "sources": d.sources,
+        "spatial": d.spatial,
+        "temporal": d.temporal,
+        "resources": [resource(p, d, r) for r in d.resources],
+    })
+    return out
+
+
+def resource(p: Portfolio, d: Dataset, r) -> dict[str, Any]:
+    base = p.catalog.portal.base_url
+    out: dict[str, Any] = {
+        "name": r.name, "title": r.title, "description": r.description, "format": r.format,
+        "mediatype": r.mediatype,
+    }
+    if r.is_api:
+        out["url"] = r.path
+    else:
+        out.update({"url": base + quote(urls.resource_file(d, r)), "path": r.path, "size": r.size, "sha256": r.sha256})
+    if r.sheet:
+        out["sheet"] = r.sheet
+    if r.schema is not None:
+        out["schema"] = r.schema
+    return out
+
+
+def write(p: Portfolio, site: Path) -> None:
+    write_json(site / urls.CATALOG_JSON, {
+        "portal": portal_info(p),
+        "count": len(p.datasets),
+        "datasets": [summary(p, d) for d in sorted(p.datasets, key=lambda d: d.id)],
+    })
+    for d in p.datasets:
+        write_json(site / urls.dataset_json(d.id), detail(p, d))

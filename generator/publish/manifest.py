@@ -1,0 +1,68 @@
+"""manifest.json: every published file with its sha256 and size, and the source commit.
+
+`opendata verify` recomputes them, so anyone can tell a tampered or damaged site.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..model import Portfolio
+from .files import sha256_file
+from .json_api import write_json
+from .urls import MANIFEST
+
+
+def _published(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                  if p.is_file() and p.relative_to(site).as_posix() != MANIFEST)
+
+
+def write(p: Portfolio, site: Path) -> None:
+    files = []
+    for rel in _published(site):
+        digest, size = sha256_file(site / rel)
+        files.append({"path": rel, "sha256": digest, "size": size})
+    write_json(site / MANIFEST, {
+        "portal": p.catalog.portal.id,
+        "base_url": p.catalog.portal.base_url,
+        "commit": p.commit,
+        "commit_time": p.commit_time,
+        "generator": f"opendata-portal {__version__}",
+        "datasets": len(p.datasets),
+        "files": files,
+    })
+
+
+@dataclass
+class Verification:
+    checked: int = 0
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.changed or self.missing or self.unlisted)
+
+
+def verify(site: Path) -> Verification:
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    result = Verification()
+    listed = set()
+    for entry in manifest["files"]:
+        rel = entry["path"]
+        listed.add(rel)
+        target = site / rel
+        if not target.is_file():
+            result.missing.append(rel)
+            continue
+        digest, size = sha256_file(target)
+        result.checked += 1
+        if digest != entry["sha256"] or size != entry["size"]:
+            result.changed.append(rel)
+    result.unlisted = [rel for rel in _published(site) if rel not in listed]
+    return result

@@ -1,0 +1,61 @@
+"""Run MkDocs (theme: mkdocs-material with theme/ overrides) over the generated pages.
+
+MkDocs only wraps pages that the generator already wrote; no generator logic
+lives in MkDocs hooks, so another engine reading mkdocs.yml can take over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _source_date(epoch: int):
+    # MkDocs stamps the sitemap (and its gzip header) with SOURCE_DATE_EPOCH when set.
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def build(config_file: Path, docs: Path, site: Path, site_name: str, site_url: str, copyright: str,
+          epoch: int) -> list[str]:
+    """Build the HTML into `site`; return MkDocs' warnings."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        with _source_date(epoch):
+            config = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site),
+                                 site_name=site_name, site_url=site_url, copyright=copyright)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config)
+            finally:
+                config.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return handler.messages
