@@ -23,8 +23,9 @@ class _RawPage(Preprocessor):
 
 class RawHtmlExtension(Extension):
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API name)
-        # Before every other preprocessor (normalize_whitespace is 30, html_block 20).
-        md.preprocessors.register(_RawPage(md), "opendata_raw_html", 100)
+        # After normalize_whitespace (30: it strips the stash's STX/ETX marks),
+        # before html_block (20), which would parse the whole page.
+        md.preprocessors.register(_RawPage(md), "opendata_raw_html", 25)
 
 
 def makeExtension(**kwargs) -> RawHtmlExtension:  # noqa: N802
