@@ -1,11 +1,12 @@
 # Two commands on a fresh machine (see README):
 #   make serve   set up, build the sample portal and serve it on http://127.0.0.1:8000
-#   make test    set up (Python packages, Debian's chromium) and run the tests
+#   make test    set up (Python packages, Debian's chromium, antiword, poppler-utils, nodejs,
+#                PostgreSQL) and run every test
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: setup serve build test browser bench clean
+.PHONY: setup serve build test system bench bench-validate bench-function clean
 
 setup: $(VENV)/.installed
 
@@ -15,21 +16,32 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.function: function/pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e './function[postgres,test]'
+	touch $@
+
 build: setup
 	$(BIN)/opendata build
 
 serve: setup
 	$(BIN)/opendata serve
 
-# Browser tests drive Debian's chromium (never a downloaded browser).
-browser:
-	@command -v chromium >/dev/null || bash scripts/install-browser.sh
+# Debian packages the tests and document previews need (never a downloaded browser).
+system:
+	@bash scripts/install-system.sh
 
-test: setup browser
-	$(BIN)/python -m pytest
+test: setup system $(VENV)/.function
+	PG_URL=$$(bash scripts/start-postgres.sh) && OPENDATA_TEST_DATABASE_URL=$$PG_URL $(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python benchmarks/build_portal.py --datasets 1000
+
+bench-validate: setup
+	$(BIN)/python benchmarks/validate_table.py
+
+bench-function: setup $(VENV)/.function
+	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	$(BIN)/python benchmarks/function_load.py
 
 clean:
 	rm -rf site .pytest_cache tests/screenshots

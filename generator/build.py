@@ -1,4 +1,4 @@
-"""`opendata build`: catalog/ + data/ -> model -> checks -> site/.
+"""`opendata build`: catalog/ + data/ -> model -> checks (the validation gate) -> site/.
 
 Everything is written to a staging folder beside the output; the previous
 site is replaced only when the whole build succeeded, so a failed build
@@ -19,9 +19,11 @@ from .datasets import load_datasets
 from .errors import InputError, Problem, Problems
 from .gitinfo import iso, read_history
 from .model import Portfolio
-from .publish import files, json_api, manifest, mkdocs_site
+from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, downloads, files, json_api,
+                      manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
 from .tables import TableReadError, head
+from .validate import Report, check_dataset, convert_for_publishing
 
 
 @dataclass
@@ -75,15 +77,41 @@ def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], 
     return out
 
 
+def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
+    """The validation gate, as `opendata validate` runs it (API checks need a network: reported as skipped).
+
+    A CSV in a legacy Vietnamese encoding is published as UTF-8 NFC: its
+    resource is pointed at the converted copy in `workdir`.
+    """
+    report = Report()
+    for d in portfolio.datasets:
+        check_dataset(d, portfolio.catalog, problems, report, offline=True)
+    for (dataset_id, name), encoding in report.conversions.items():
+        d = next(x for x in portfolio.datasets if x.id == dataset_id)
+        r = next(x for x in d.resources if x.name == name)
+        converted = workdir / dataset_id / r.path
+        converted.parent.mkdir(parents=True, exist_ok=True)
+        converted.write_bytes(convert_for_publishing(r, encoding))
+        r.source = converted
+
+
 def build(root: Path, out: Path, base_url: str | None = None) -> BuildResult:
     root = root.resolve()
     out = out.resolve()
     portfolio, problems = load(root, base_url)
-    files.measure(portfolio)
-    table_previews = previews(portfolio, problems)
-    if problems.errors:
-        raise InputError(problems.errors)
+    with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
+        gate(portfolio, problems, Path(workdir))
+        if problems.errors:
+            raise InputError(problems.errors)
+        files.measure(portfolio)
+        table_previews = previews(portfolio, problems)
+        if problems.errors:
+            raise InputError(problems.errors)
+        _publish(root, out, portfolio, table_previews)
+    return BuildResult(portfolio, out, problems.warnings)
 
+
+def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     try:
@@ -95,14 +123,36 @@ def build(root: Path, out: Path, base_url: str | None = None) -> BuildResult:
             mkdocs_site.build(root / "mkdocs.yml", Path(docs), staging, html.escape(portal.name), portal.base_url,
                               html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch)
         files.copy(portfolio, staging)
-        json_api.write(portfolio, staging)
+        # Issue 5: conversions, zipped Data Packages and the harvesting standards,
+        # each checked by its own validator; a violation fails the build.
+        previous = out if out.is_dir() else None
+        made = conversions.write(portfolio, staging, previous=previous)
+        zips = datapackage_zip.write(portfolio, staging)
+        datapackage_zip.write_descriptors(portfolio, staging)
+        extra = downloads.merge(conversions.downloads(made), zips)
+        published = dcat.write(portfolio, staging, extra)
+        ok, text = dcat.check(published.graph(only=published.changed_since(previous, staging)))
+        if not ok:
+            raise InputError([Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
+                                      f"the DCAT-AP metadata violates the mandatory shapes:\n{text[:4000]}",
+                                      code="dcat-ap")])
+        document = datajson.write(portfolio, staging, extra)
+        errors = datajson.check(document)
+        if errors:
+            raise InputError([Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
+                                      f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}",
+                                      code="data-json")])
+        ckan.write(portfolio, staging, extra)
+        json_api.write(portfolio, staging, {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips)
+                                             for d in portfolio.datasets})
+        redirects.write(portfolio, staging, redirects.old_ids(root))
+        discovery.write(portfolio, staging)  # search index, table chunks, dictionaries, feed, sitemap
         manifest.write(portfolio, staging)
         os.chmod(staging, 0o755)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(portfolio, out, problems.warnings)
 
 
 def _swap(staging: Path, out: Path) -> None:

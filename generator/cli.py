@@ -1,4 +1,4 @@
-"""The `opendata` command. Verbs match the docs: build, serve, verify (more arrive with their issues).
+"""The `opendata` command. Verbs match the docs: build, serve, verify, validate, infer, keys, report, codeowners (more arrive with their issues).
 
 Exit codes: 0 success, 1 the input has errors, 2 usage error.
 """
@@ -57,6 +57,66 @@ def _verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from . import report as reports
+    from .checks.ownership import GitError
+    from .validate import validate
+
+    if args.author and not args.changed_since:
+        print("LỖI/ERROR: --author cần --changed-since REF để biết thay đổi nào cần kiểm tra quyền "
+              "(--author needs --changed-since REF to know which changes to check).", file=sys.stderr)
+        return 2
+    try:
+        report = validate(Path(args.root), since=args.changed_since, author=args.author, offline=args.offline,
+                          max_errors=args.max_errors)
+    except GitError as exc:
+        print(f"LỖI/ERROR git: {exc}\n  Cách sửa: kiểm tra REF của --changed-since (Fix: check the --changed-since REF).",
+              file=sys.stderr)
+        return 2
+    render = {"text": reports.to_text, "json": reports.to_json, "markdown": reports.to_markdown}[args.format]
+    print(render(report))
+    return 0 if report.valid else 1
+
+
+def _infer(args: argparse.Namespace) -> int:
+    from .checks.infer import main as infer_main
+
+    return infer_main(args.rest)
+
+
+def _codeowners(args: argparse.Namespace) -> int:
+    from .codeowners import main as codeowners_main
+    from .errors import InputError
+
+    try:
+        return codeowners_main(Path(args.root), args.check)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        return 1
+
+
+def _report(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .review import catalogue_review
+
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    text, due = catalogue_review(Path(args.root), today)
+    print(text)
+    return 1 if due else 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    try:
+        from opendata_function.operator_cli import main as keys_main
+    except ImportError:
+        print("LỖI/ERROR: chưa cài hàm API của cổng (the function is not installed): "
+              "pip install -e './function[postgres]'", file=sys.stderr)
+        return 2
+    return keys_main(args.rest)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -85,6 +145,36 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--no-build", action="store_true", help="phục vụ site/ có sẵn (serve the existing site/)")
     s.set_defaults(func=_serve)
+
+    c = sub.add_parser("validate", help="kiểm tra dữ liệu trước khi công bố (validate before publishing)")
+    c.add_argument("--root", default=".")
+    c.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    c.add_argument("--author", default=None, help="tài khoản GitHub của người gửi thay đổi (who made the change)")
+    c.add_argument("--changed-since", default=None, metavar="REF",
+                   help="chỉ kiểm tra bộ dữ liệu thay đổi từ REF (only datasets changed since REF)")
+    c.add_argument("--offline", action="store_true", help="không kiểm tra API qua mạng (skip network checks, reported)")
+    c.add_argument("--max-errors", type=int, default=1000, help="số lỗi tối đa ghi cho mỗi bảng (errors recorded per table)")
+    c.set_defaults(func=_validate)
+
+    i = sub.add_parser("infer", help="soạn đặc tả Table Schema cho một bảng (draft a Table Schema)", add_help=False)
+    i.add_argument("rest", nargs=argparse.REMAINDER)
+    i.set_defaults(func=_infer)
+
+    o = sub.add_parser("codeowners", help="sinh .github/CODEOWNERS từ catalog/ (generate CODEOWNERS from catalog/)")
+    o.add_argument("--root", default=".")
+    o.add_argument("--check", action="store_true", help="chỉ kiểm tra, lỗi nếu lỗi thời (fail if out of date)")
+    o.set_defaults(func=_codeowners)
+
+    r = sub.add_parser("report", help="báo cáo và nhắc việc định kỳ (reports and scheduled reminders)")
+    rsub = r.add_subparsers(dest="report", required=True, metavar="REPORT")
+    cr = rsub.add_parser("catalogue-review", help="nhắc rà soát danh mục sáu tháng, bộ dữ liệu quá hạn (exit 1 if due)")
+    cr.add_argument("--root", default=".")
+    cr.add_argument("--today", default=None, help="ngày tính (YYYY-MM-DD), mặc định hôm nay")
+    cr.set_defaults(func=_report)
+
+    k = sub.add_parser("keys", help="tài khoản API, góp ý, sao lưu (API accounts, feedback, backups)", add_help=False)
+    k.add_argument("rest", nargs=argparse.REMAINDER)
+    k.set_defaults(func=_keys)
 
     v = sub.add_parser("verify", help="kiểm tra mã băm mọi tệp theo manifest.json (verify checksums)")
     v.add_argument("site", nargs="?", default="site")

@@ -18,6 +18,25 @@ class Problem:
     fix_en: str = ""
     where: str = ""  # key, row or field inside the file
     severity: str = "error"  # "error" stops the build; "warning" does not
+    # Machine-readable details (validate --format json). `code` uses
+    # frictionless' error names where one exists (type-error, primary-key, ...).
+    code: str = ""
+    resource: str = ""
+    row: int | None = None  # frictionless numbering: the header is row 1
+    field: str = ""
+    cell: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {"type": self.code or "portal-error", "severity": self.severity, "file": self.file,
+               "message": self.vi, "message_en": self.en}
+        for key in ("where", "fix_vi", "fix_en", "resource", "field"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.row is not None:
+            out["rowNumber"] = self.row
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
 
     def format(self) -> str:
         label = "LỖI/ERROR" if self.severity == "error" else "CẢNH BÁO/WARNING"
@@ -39,11 +58,13 @@ class Problems:
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
 
-    def error(self, file: str, vi: str, en: str, fix_vi: str = "", fix_en: str = "", where: str = "") -> None:
-        self.add(Problem(file, vi, en, fix_vi, fix_en, where))
+    def error(self, file: str, vi: str, en: str, fix_vi: str = "", fix_en: str = "", where: str = "",
+              **details) -> None:
+        self.add(Problem(file, vi, en, fix_vi, fix_en, where, **details))
 
-    def warning(self, file: str, vi: str, en: str, fix_vi: str = "", fix_en: str = "", where: str = "") -> None:
-        self.add(Problem(file, vi, en, fix_vi, fix_en, where, severity="warning"))
+    def warning(self, file: str, vi: str, en: str, fix_vi: str = "", fix_en: str = "", where: str = "",
+                **details) -> None:
+        self.add(Problem(file, vi, en, fix_vi, fix_en, where, severity="warning", **details))
 
     @property
     def errors(self) -> list[Problem]:

@@ -67,3 +67,35 @@ def test_manifest_lists_every_published_file_and_the_commit(site):
     assert listed == on_disk
     assert len(manifest["commit"]) == 40
     assert "index.html" in listed and "api/v1/catalog.json" in listed
+
+
+def test_every_link_on_every_page_resolves_to_a_published_file(site):
+    """No broken internal link: downloads, conversions, zips, DCAT, CKAN, previews, pages."""
+    import re
+    from urllib.parse import urljoin, urlparse
+
+    broken = []
+    pages = list(site.rglob("index.html"))
+    for page in pages:
+        base = "http://x/" + page.relative_to(site).as_posix()
+        for href in re.findall(r'href="([^"#?]+)', page.read_text(encoding="utf-8")):
+            url = urlparse(urljoin(base, href))
+            if url.netloc != "x":
+                continue
+            target = site / unquote(url.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    assert len(pages) > 40
+    assert broken == []
+
+
+def test_dataset_page_links_its_standard_descriptors(site):
+    html = (site / "datasets/truong-thpt/index.html").read_text(encoding="utf-8")
+    for target in ("truong-thpt.zip", "files/datapackage.json", "dcat/datasets/truong-thpt.ttl",
+                   "dcat/datasets/truong-thpt.jsonld", "package_show/truong-thpt.json", "converted/truong-thpt.xlsx"):
+        assert target in html
+    descriptor = json.loads((site / "datasets/truong-thpt/files/datapackage.json").read_text(encoding="utf-8"))
+    for r in descriptor["resources"]:
+        assert (site / "datasets/truong-thpt/files" / r["path"]).is_file()

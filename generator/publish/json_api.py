@@ -87,11 +87,19 @@ def resource(p: Portfolio, d: Dataset, r) -> dict[str, Any]:
     return out
 
 
-def write(p: Portfolio, site: Path) -> None:
+def write(p: Portfolio, site: Path, extra: dict[str, dict[str, Any]] | None = None) -> None:
+    """`extra`: per dataset id, fields the download and metadata outputs add (package, metadata, conversions)."""
     write_json(site / urls.CATALOG_JSON, {
         "portal": portal_info(p),
         "count": len(p.datasets),
         "datasets": [summary(p, d) for d in sorted(p.datasets, key=lambda d: d.id)],
     })
     for d in p.datasets:
-        write_json(site / urls.dataset_json(d.id), detail(p, d))
+        doc = detail(p, d)
+        added = dict((extra or {}).get(d.id, {}))
+        per_resource = added.pop("conversions", {}) or {}
+        for r in doc["resources"]:
+            if r["name"] in per_resource:
+                r["conversions"] = per_resource[r["name"]]
+        doc.update(added)
+        write_json(site / urls.dataset_json(d.id), doc)

@@ -34,3 +34,78 @@ def topic_page(topic_id: str) -> str:
 
 CATALOG_JSON = "api/v1/catalog.json"
 MANIFEST = "manifest.json"
+
+
+# Public site: previews, dictionaries, search, feeds (issue 4).
+
+def preview_page(dataset_id: str, resource_name: str) -> str:
+    """The page that shows one resource in the browser (table viewer or document)."""
+    return f"datasets/{dataset_id}/preview/{resource_name}/"
+
+
+def preview_dir(dataset_id: str, resource_name: str) -> str:
+    """Where a table's JSON chunks are published: beside its preview page."""
+    return f"datasets/{dataset_id}/preview/{resource_name}"
+
+
+def dictionary_csv(dataset_id: str, resource_name: str) -> str:
+    """A table's data dictionary (its Table Schema as a spreadsheet-friendly CSV)."""
+    return f"datasets/{dataset_id}/dictionary/{resource_name}.csv"
+
+
+def feedback_href(dataset: Dataset, agency_email: str, portal_name: str) -> str:
+    """Where "send feedback about this dataset" leads. A mail to the agency until the feedback
+    function exists; then only this function changes."""
+    subject = quote(f"Góp ý về bộ dữ liệu {dataset.id} ({portal_name})")
+    return f"mailto:{agency_email}?subject={subject}"
+
+
+SEARCH_PAGE = "datasets/"
+SEARCH_INDEX = "search/index.js"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+
+
+# Downloads and harvesting standards (issue 5).
+
+def converted_file(dataset_id: str, resource_name: str, fmt: str) -> str:
+    """A table converted to csv, json or xlsx: datasets/<id>/converted/<resource>.<fmt>."""
+    return f"datasets/{dataset_id}/converted/{resource_name}.{fmt}"
+
+
+def conversions_record(dataset_id: str) -> str:
+    """What was converted for a dataset: per table its rows, files, hashes and neutralised cells."""
+    return f"datasets/{dataset_id}/conversions.json"
+
+
+def dataset_zip(dataset_id: str) -> str:
+    """The whole dataset as a zipped Data Package."""
+    return f"datasets/{dataset_id}/{dataset_id}.zip"
+
+
+DCAT_CATALOG_JSONLD = "dcat/catalog.jsonld"
+DCAT_CATALOG_TTL = "dcat/catalog.ttl"
+
+
+def dcat_dataset(dataset_id: str, ext: str) -> str:
+    """One dataset's DCAT-AP description: dcat/datasets/<id>.ttl or .jsonld."""
+    return f"dcat/datasets/{dataset_id}.{ext}"
+
+
+DATA_JSON = "data.json"
+CKAN_ACTION = "api/3/action/"
+
+
+def ckan_action(action: str) -> str:
+    """A CKAN action answered by a static file: api/3/action/<action> (no extension, what clients call)."""
+    return f"{CKAN_ACTION}{action}"
+
+
+def ckan_package_show(dataset_id: str) -> str:
+    """package_show?id=<id> as a static file (a static host cannot answer a query string)."""
+    return f"{CKAN_ACTION}package_show/{dataset_id}.json"
+
+
+def dataset_descriptor(dataset_id: str) -> str:
+    """The Data Package descriptor beside the published files, so its relative paths resolve."""
+    return f"datasets/{dataset_id}/files/datapackage.json"

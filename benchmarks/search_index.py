@@ -1,0 +1,177 @@
+"""Benchmark: the search index at 10,000 datasets (size raw and gzipped, query time).
+
+    python benchmarks/search_index.py [--datasets 10000] [--out index.json]
+
+Generates realistic metadata for a province (about 40 agencies: departments,
+district and commune people's committees; 10 topics; titles, 1-4 sentence
+descriptions and keywords drawn from the kinds of datasets Vietnamese
+provinces publish), builds the index with generator/publish/search_index.py
+and times queries with theme/assets/search.js under node (the same code the
+browser runs). Goal: <= 1 MB gzipped; a query well under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.model import Agency, Catalog, CatalogueEntry, Dataset, Portal, Portfolio, Resource, Topic  # noqa: E402
+from generator.publish import search_index  # noqa: E402
+from generator.text import slugify  # noqa: E402
+from generator.vocabularies import FREQUENCIES  # noqa: E402
+
+PLACES = ["Thành phố Vĩnh Yên", "Thành phố Phúc Yên", "Huyện Bình Xuyên", "Huyện Lập Thạch", "Huyện Sông Lô",
+          "Huyện Tam Dương", "Huyện Tam Đảo", "Huyện Vĩnh Tường", "Huyện Yên Lạc", "Xã Đại Đình", "Xã Hợp Châu",
+          "Phường Đồng Tâm", "Phường Liên Bảo", "Xã Tam Hồng", "Thị trấn Hương Canh", "Xã Đạo Trù", "Xã Bồ Lý",
+          "Phường Xuân Hòa", "Thị trấn Thổ Tang", "Xã Sơn Lôi"]
+SUBJECTS = [
+    ("Danh sách trường học", "giao-duc", ["trường học", "giáo dục", "học sinh"]),
+    ("Cơ sở khám chữa bệnh", "y-te", ["y tế", "bệnh viện", "trạm y tế"]),
+    ("Kết quả quan trắc chất lượng không khí", "moi-truong", ["không khí", "quan trắc", "bụi mịn"]),
+    ("Doanh nghiệp đăng ký thành lập mới", "kinh-te", ["doanh nghiệp", "đăng ký kinh doanh"]),
+    ("Dân số trung bình", "dan-cu", ["dân số", "thống kê"]),
+    ("Hệ thống đường giao thông", "giao-thong", ["đường", "giao thông", "hạ tầng"]),
+    ("Dự toán thu chi ngân sách", "tai-chinh", ["ngân sách", "tài chính công"]),
+    ("Chợ truyền thống và trung tâm thương mại", "kinh-te", ["chợ", "thương mại"]),
+    ("Điểm du lịch và di tích lịch sử", "giao-duc", ["du lịch", "di tích", "văn hóa"]),
+    ("Nhà văn hóa thôn, tổ dân phố", "giao-duc", ["văn hóa", "thiết chế"]),
+    ("Kết quả giải quyết thủ tục hành chính", "hanh-chinh", ["thủ tục hành chính", "dịch vụ công"]),
+    ("Lịch tiếp công dân", "hanh-chinh", ["tiếp công dân", "khiếu nại"]),
+    ("Chỉ số giá tiêu dùng", "kinh-te", ["CPI", "giá cả", "lạm phát"]),
+    ("Diện tích gieo trồng cây hằng năm", "kinh-te", ["nông nghiệp", "trồng trọt"]),
+    ("Quy hoạch sử dụng đất", "dia-gioi", ["đất đai", "quy hoạch"]),
+    ("Đơn vị hành chính cấp xã", "dia-gioi", ["địa giới", "xã phường"]),
+    ("Điểm thu gom rác thải sinh hoạt", "moi-truong", ["rác thải", "vệ sinh môi trường"]),
+    ("Tuyến xe buýt và điểm dừng", "giao-thong", ["xe buýt", "vận tải"]),
+    ("Hộ nghèo, hộ cận nghèo", "dan-cu", ["giảm nghèo", "an sinh xã hội"]),
+    ("Cơ sở sản xuất kinh doanh thực phẩm", "y-te", ["an toàn thực phẩm", "cơ sở sản xuất"]),
+    ("Giá đất ở", "tai-chinh", ["giá đất", "bảng giá"]),
+    ("Dự án đầu tư công", "tai-chinh", ["đầu tư công", "dự án"]),
+    ("Trạm sạc xe điện và cây xăng", "giao-thong", ["năng lượng", "xăng dầu"]),
+    ("Khu công nghiệp và cụm công nghiệp", "kinh-te", ["khu công nghiệp", "đầu tư"]),
+]
+SENTENCES = [
+    "Dữ liệu gồm tên, địa chỉ, số điện thoại liên hệ và tọa độ của từng {obj} trên địa bàn {place}.",
+    "Số liệu được tổng hợp từ báo cáo định kỳ của các phòng chuyên môn và Ủy ban nhân dân cấp xã, cập nhật đến {when}.",
+    "Mỗi dòng là một {obj}; các mã đơn vị hành chính theo Danh mục đơn vị hành chính Việt Nam của Tổng cục Thống kê.",
+    "Bộ dữ liệu phục vụ người dân, doanh nghiệp tra cứu và các cơ quan nghiên cứu, lập kế hoạch phát triển kinh tế - xã hội.",
+    "Giá trị để trống là chưa có số liệu; số liệu năm gần nhất là số ước tính và có thể được điều chỉnh.",
+    "Thông tin được công khai theo quy định về công bố dữ liệu mở của cơ quan nhà nước.",
+    "Kèm theo là tài liệu đặc tả mô tả ý nghĩa, đơn vị tính và phương pháp tính của từng trường dữ liệu.",
+    "Nguồn: {agency}; đơn vị tính theo quy định của ngành.",
+]
+FIELDS = ["mã số thuế", "tên đơn vị", "địa chỉ trụ sở", "số điện thoại", "người đại diện", "ngày cấp phép", "quy mô giường bệnh",
+          "số học sinh", "số giáo viên", "diện tích sàn", "vốn điều lệ", "ngành nghề kinh doanh", "tọa độ", "năm thành lập",
+          "số lao động", "công suất thiết kế", "lượng khách", "doanh thu", "số hộ", "chiều dài tuyến", "bề rộng mặt đường",
+          "cấp đường", "tải trọng cầu", "nồng độ bụi PM10", "chỉ số AQI", "lượng mưa", "mực nước", "số thửa", "loại đất",
+          "mục đích sử dụng", "thời hạn", "giá trị hợp đồng", "tiến độ giải ngân", "nguồn vốn", "chủ đầu tư", "số hồ sơ",
+          "số hồ sơ trễ hạn", "tỷ lệ đúng hạn", "lĩnh vực", "giờ mở cửa", "số gian hàng", "xếp hạng di tích", "sức chứa",
+          "số tuyến", "tần suất chạy xe", "giá vé", "số hộ nghèo", "tỷ lệ hộ nghèo", "mã vạch sản phẩm", "giấy chứng nhận"]
+AGENCY_NAMES = ["Sở Thông tin và Truyền thông", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Y tế", "Sở Giáo dục và Đào tạo",
+                "Sở Tài nguyên và Môi trường", "Sở Giao thông vận tải", "Sở Công Thương", "Sở Nông nghiệp và Phát triển nông thôn",
+                "Sở Văn hóa, Thể thao và Du lịch", "Sở Lao động - Thương binh và Xã hội", "Sở Xây dựng", "Sở Tư pháp", "Sở Nội vụ",
+                "Sở Khoa học và Công nghệ", "Cục Thống kê", "Ban Quản lý các khu công nghiệp", "Công an tỉnh", "Bảo hiểm xã hội tỉnh",
+                "Cục Thuế tỉnh"] + [f"Ủy ban nhân dân {p}" for p in PLACES]
+TOPICS = [("hanh-chinh", "Hành chính công"), ("kinh-te", "Kinh tế và doanh nghiệp"), ("tai-chinh", "Tài chính, ngân sách"),
+          ("y-te", "Y tế"), ("giao-duc", "Giáo dục, văn hóa, thể thao"), ("moi-truong", "Tài nguyên và môi trường"),
+          ("dan-cu", "Dân cư và xã hội"), ("dia-gioi", "Địa giới hành chính, quy hoạch"), ("giao-thong", "Giao thông vận tải")]
+FORMAT_SETS = [["csv"], ["xlsx"], ["csv", "pdf"], ["xlsx", "docx"], ["xls"], ["pdf"], ["csv", "api"], ["doc"]]
+
+
+def make_portfolio(n: int, seed: int = 42) -> Portfolio:
+    rnd = random.Random(seed)
+    portal = Portal("vp", "Cổng dữ liệu mở", "Open data", "DLM", "Vĩnh Phúc", "example.invalid", "https://example.invalid/",
+                    "vi", "a0", {}, "CC-BY-4.0", [])
+    agencies = {f"a{i}": Agency(f"a{i}", name, "", "so", "x@example.invalid", "", []) for i, name in enumerate(AGENCY_NAMES)}
+    topics = {tid: Topic(tid, name, "", "GOVE") for tid, name in TOPICS}
+    entries, datasets = {}, []
+    for i in range(n):
+        subject, topic, keywords = SUBJECTS[rnd.randrange(len(SUBJECTS))]
+        place = rnd.choice(PLACES)
+        year = rnd.randint(2015, 2025)
+        agency = rnd.choice(list(agencies.values()))
+        title = rnd.choice(["{s} {p} năm {y}", "{s} trên địa bàn {p}", "{s} {p}, giai đoạn {y0}-{y}", "{s} tỉnh Vĩnh Phúc năm {y}"]
+                           ).format(s=subject, p=place, y=year, y0=year - 5)
+        obj = subject.split(" ")[0].lower() + " " + subject.split(" ")[1].lower()
+        sentences = rnd.sample(SENTENCES, rnd.randint(1, 4))
+        # A sentence listing some of the table's columns, as agencies often write: the varied part.
+        fields = ", ".join(rnd.sample(FIELDS, rnd.randint(3, 7)))
+        description = f"{subject} {place} năm {year}, gồm {rnd.randint(12, 4800)} bản ghi với các trường: {fields}. " + " ".join(
+            s.format(obj=obj, place=place, when=f"31/12/{year}", agency=agency.name) for s in sentences)
+        code = f"E{i:05d}"
+        entries[code] = CatalogueEntry(code, title, "", agency.id, topic, "annual", "", "")
+        modified = f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}T09:00:00+07:00"
+        datasets.append(Dataset(
+            id=f"{slugify(title)[:60].strip('-')}-{i}", agency=agency.id, folder=Path("."), rel_folder="", descriptor_file="",
+            title=title, title_en="", description=description, catalogue=code,
+            frequency=rnd.choice(list(FREQUENCIES)), keywords=keywords + rnd.sample(["mở", place.lower(), str(year), "thống kê"], 2),
+            licence="CC-BY-4.0", contact={},
+            resources=[Resource(f"r{j}", "", "", f, "x", "", None, None, {}) for j, f in enumerate(rnd.choice(FORMAT_SETS))],
+            descriptor={}, created=modified, modified=modified))
+    catalog = Catalog(portal, agencies, topics, {}, entries, "2025-01-01")
+    return Portfolio(catalog, datasets, "0" * 40, "2025-01-01T00:00:00+07:00", 0)
+
+
+NODE_TIMER = r"""
+const { Index } = require(process.argv[2]);
+const data = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+let t0 = process.hrtime.bigint();
+const index = new Index(data);
+const prepare = Number(process.hrtime.bigint() - t0) / 1e6;
+const queries = ["ha noi", "truong hoc", "khong khi vinh yen", "duong giao thong", "vinh phuc", "doanh ngh",
+                 "y te tam dao 2024", "ngan sach", "c", "cho truyen thong phuc yen"];
+const out = {};
+for (const q of queries) {
+  index.search(q, {});
+  t0 = process.hrtime.bigint();
+  let r;
+  for (let k = 0; k < 20; k++) r = index.search(q, {agency: [], topic: [], format: ["csv"], frequency: []});
+  out[q] = [Number(process.hrtime.bigint() - t0) / 1e6 / 20, r.hits.length];
+}
+console.log(JSON.stringify({prepare, queries: out}));
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--datasets", type=int, default=10_000)
+    ap.add_argument("--out", type=Path, help="also write the index here")
+    args = ap.parse_args()
+    portfolio = make_portfolio(args.datasets)
+    started = time.perf_counter()
+    text = search_index.dumps(search_index.build(portfolio))
+    built = time.perf_counter() - started
+    raw = text.encode("utf-8")
+    gz = gzip.compress(raw, compresslevel=9, mtime=0)
+    print(f"datasets: {args.datasets}  index built in {built:.2f} s")
+    print(f"index size: {len(raw) / 1e6:.2f} MB raw, {len(gz) / 1e6:.3f} MB gzipped "
+          f"({len(gz) / args.datasets:.0f} B per dataset)  goal <= 1 MB gzipped: {'met' if len(gz) <= 1_000_000 else 'NOT met'}")
+    with tempfile.TemporaryDirectory() as tmp:
+        index_file = Path(tmp) / "index.json"
+        index_file.write_bytes(raw)
+        if args.out:
+            args.out.write_bytes(raw)
+        timer = Path(tmp) / "timer.js"
+        timer.write_text(NODE_TIMER)
+        result = subprocess.run(["node", str(timer), str(ROOT / "theme/assets/search.js"), str(index_file)],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(result.stderr)
+        timing = json.loads(result.stdout)
+    print(f"node: prepare index {timing['prepare']:.0f} ms (once per page load)")
+    for q, (ms, hits) in timing["queries"].items():
+        print(f"  query {q!r:32} {ms:6.2f} ms  {hits:5d} hits (format=csv)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,347 @@
+"""`opendata infer FILE`: draft a Table Schema from a table, so agencies never write one from scratch.
+
+Every cell is read as text, so codes and phone numbers keep their leading zeros
+and stay strings. Types are decided column by column with pyarrow compute (a
+million rows take a few seconds); the draft is YAML ready to paste under
+`schema:` in datapackage.yaml, with the Vietnamese headers kept as titles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..text import fold, nfc
+
+SPREADSHEETS = {"xls", "xlsx", "xlsm", "xlsb", "ods"}
+FORMATS = {"csv"} | SPREADSHEETS
+ENUM_MAX_VALUES = 10  # a text column with at most this many distinct values ...
+ENUM_MIN_ROWS = 50  # ... over at least this many filled cells is a closed list
+
+# Words in a column name that say "this is a code or a phone number": it stays text whatever its values.
+_CODE_NAME = re.compile(r"(^|_)(ma|code|id|ky_hieu|so_hieu|symbol|zip)(_|$)")
+_PHONE_NAME = re.compile(r"(^|_)(so_dien_thoai|dien_thoai|sdt|phone|tel|fax|hotline)(_|$)")
+_YEAR_NAME = re.compile(r"^(nam|year)(_|$)|(^|_)year$")  # not dan_so_nam: “nam” is also “male”
+_INTEGER = r"^[+-]?[0-9]+$"
+_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_DECIMAL_COMMA = r"^[+-]?[0-9]+(,[0-9]+)?$"  # Vietnamese style: 12,5
+_GROUPED_DOT = r"^[+-]?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?$"  # 1.234.567,5
+_ISO_DATE = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})$"
+_VN_DATE = r"^(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})$"
+_ISO_DATETIME = (r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+                 r"(\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?$")
+_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+_BOOLEAN = {"true", "false", "True", "False", "TRUE", "FALSE"}
+
+
+class InferError(Exception):
+    """The file cannot be read as a table; says why in Vietnamese and English."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(en)
+        self.vi, self.en = vi, en
+
+
+def infer_schema(path: Path, fmt: str, sheet: str | None = None, sample_rows: int = 100_000) -> dict:
+    """A Table Schema drafted from the first `sample_rows` rows of the table at `path`."""
+    return _infer(path, fmt, sheet, sample_rows)[0]
+
+
+def _infer(path: Path, fmt: str, sheet: str | None, sample_rows: int) -> tuple[dict, list[str]]:
+    header, columns, numeric = _read(path, fmt, sheet, sample_rows)
+    names = field_names(header)
+    fields, key = [], None
+    for j, (label, name, column) in enumerate(zip(header, names, columns)):
+        field = _infer_field(name, nfc(label).strip(), column, numeric_cells=j in numeric)
+        constraints = field.get("constraints", {})
+        if key is None and constraints.get("unique") and constraints.get("required"):
+            key = name
+        fields.append(field)
+    schema: dict = {"fields": fields}
+    if key:
+        schema["primaryKey"] = [key]
+    return schema, header
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def read_columns(path: Path, fmt: str, sheet: str | None = None, max_rows: int = 100_000) -> tuple[list[str], list[pa.Array]]:
+    """(header labels, one string array per column, "" for empty cells); raise InferError if unreadable."""
+    return _read(path, fmt, sheet, max_rows)[:2]
+
+
+def _read(path: Path, fmt: str, sheet: str | None, max_rows: int) -> tuple[list[str], list[pa.Array], set[int]]:
+    """read_columns, plus the spreadsheet columns whose cells are numbers (they can never hold a leading zero)."""
+    fmt = fmt.lower()
+    if fmt == "csv":
+        return (*_read_csv(path, max_rows), set())
+    if fmt in SPREADSHEETS:
+        return _read_sheet(path, sheet, max_rows)
+    raise InferError(f"định dạng “{fmt}” không phải bảng (dùng {', '.join(sorted(FORMATS))})",
+                     f"format “{fmt}” is not a table format (use {', '.join(sorted(FORMATS))})")
+
+
+def _read_csv(path: Path, max_rows: int) -> tuple[list[str], list[pa.Array]]:
+    import pyarrow.csv as pcsv
+
+    from .encoding import decode, detect
+
+    data = _read_bytes(path)
+    detected = detect(data)
+    if detected.encoding == "unknown":
+        raise InferError("tệp không phải UTF-8, cũng không phải bảng mã cũ Windows-1258, TCVN3 hay VNI; hãy lưu lại dạng “CSV UTF-8”",
+                         "not UTF-8, nor a Vietnamese legacy encoding (Windows-1258, TCVN3, VNI); save it as “CSV UTF-8”")
+    if detected.encoding not in ("utf-8", "utf-8-sig"):
+        data = decode(data, detected.encoding).encode("utf-8")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        raise InferError("tệp rỗng", "the file is empty")
+    first_line = data[:65536].split(b"\n", 1)[0]
+    delimiter = max((",", ";", "\t", "|"), key=lambda d: first_line.count(d.encode()))
+    if first_line.count(delimiter.encode()) == 0:
+        delimiter = ","
+    parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda row: "skip")
+    try:
+        header = pcsv.open_csv(io.BytesIO(data), parse_options=parse).schema.names
+        convert = pcsv.ConvertOptions(column_types={n: pa.string() for n in header}, strings_can_be_null=False,
+                                      quoted_strings_can_be_null=False)
+        reader = pcsv.open_csv(io.BytesIO(data), parse_options=parse, convert_options=convert)
+        batches, rows = [], 0
+        for batch in reader:  # stream: stop once the sample is complete
+            batches.append(batch)
+            rows += batch.num_rows
+            if rows >= max_rows:
+                break
+    except (pa.ArrowInvalid, pa.ArrowException, ValueError) as exc:
+        note = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InferError(f"không đọc được dạng CSV ({note})", f"cannot parse it as CSV ({note})") from exc
+    table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
+    return [nfc(h) for h in header], [c.combine_chunks() for c in table.columns]
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InferError("không tìm thấy tệp", "file not found") from exc
+    except OSError as exc:
+        raise InferError(f"không mở được tệp ({exc.strerror or exc})", f"cannot open the file ({exc.strerror or exc})") from exc
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()  # a date cell: Excel stores dates as midnight
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return nfc(str(value))
+
+
+def _read_sheet(path: Path, sheet: str | None, max_rows: int) -> tuple[list[str], list[pa.Array], set[int]]:
+    from python_calamine import CalamineWorkbook
+
+    if not path.is_file():
+        _read_bytes(path)  # raises the right message
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if sheet is not None and sheet not in book.sheet_names:
+            raise InferError(f"không có trang tính “{sheet}” (các trang: {', '.join(book.sheet_names)})",
+                             f"no sheet named “{sheet}” (sheets: {', '.join(book.sheet_names)})")
+        data = book.get_sheet_by_name(sheet) if sheet is not None else book.get_sheet_by_index(0)
+        rows = data.to_python(nrows=max_rows + 1)
+    except InferError:
+        raise
+    except Exception as exc:  # calamine raises assorted errors on corrupt or protected files
+        note = f"{type(exc).__name__}: {exc}"
+        raise InferError(f"tệp bảng tính hỏng, có mật khẩu hoặc không đúng định dạng ({note})",
+                         f"the workbook is corrupt, password protected or not what its name says ({note})") from exc
+    if not rows:
+        raise InferError("trang tính rỗng", "the sheet is empty")
+    header = [_cell_text(v) for v in rows[0]]
+    width = len(header)
+    columns = [[""] * (len(rows) - 1) for _ in range(width)]
+    numeric: set[int] = set()
+    for i, row in enumerate(rows[1:]):
+        for j, value in enumerate(row[:width]):
+            columns[j][i] = _cell_text(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                numeric.add(j)
+    return header, [pa.array(c, type=pa.string()) for c in columns], numeric
+
+
+# --- names -----------------------------------------------------------------------------------------
+
+def field_names(header: list[str]) -> list[str]:
+    """ASCII snake_case names, unique: “Mã xã” -> ma_xa, “listingDate” -> listing_date, “” -> cot_3."""
+    names: list[str] = []
+    for i, label in enumerate(header):
+        # NFKC first so that km² gives km2; camelCase -> camel_Case.
+        spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", unicodedata.normalize("NFKC", label))
+        name = re.sub(r"[^a-z0-9]+", "_", fold(spaced)).strip("_") or f"cot_{i + 1}"
+        if name[0].isdigit():
+            name = f"cot_{name}"
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.append(name)
+    return names
+
+
+# --- types -----------------------------------------------------------------------------------------
+
+def _all(values: pa.Array, pattern: str) -> bool:
+    return bool(pc.all(pc.match_substring_regex(values, pattern)).as_py())
+
+
+def _any(values: pa.Array, pattern: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(values, pattern)).as_py())
+
+
+def _valid_dates(values: pa.Array, pattern: str) -> bool:
+    """Every value matches `pattern` (groups y, m, d) and is a real calendar day (no 31/02)."""
+    if not _all(values, pattern):
+        return False
+    parts = pc.extract_regex(values, pattern)
+    y, m, d = (pc.cast(pc.struct_field(parts, k), pa.int64()).to_numpy(zero_copy_only=False) for k in ("y", "m", "d"))
+    if ((m < 1) | (m > 12) | (d < 1)).any():
+        return False
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[m] + ((m == 2) & leap)
+    return bool((d <= days).all())
+
+
+def _infer_field(name: str, title: str, column: pa.Array, numeric_cells: bool = False) -> dict:
+    field: dict = {"name": name}
+    if title:
+        field["title"] = title
+    filled = pc.filter(column, pc.not_equal(column, ""))
+    n = len(filled)
+    constraints: dict = {}
+    if n and n == len(column):
+        constraints["required"] = True
+    code_name = bool(_CODE_NAME.search(name))
+    phone_name = bool(_PHONE_NAME.search(name))
+    ftype, extra = "string", {}
+    if n:
+        # Spreadsheet number cells are numbers to every reader (frictionless too), whatever the column is called.
+        ftype, extra = _infer_type(name, filled, (code_name or phone_name) and not numeric_cells)
+    field["type"] = ftype
+    field.update(extra)
+    if n:
+        is_code = not phone_name and (code_name and ftype in ("string", "integer")
+                                      or ftype == "string" and _all(filled, r"^[0-9]+$"))
+        distinct = pc.count_distinct(filled).as_py()
+        if is_code and constraints.get("required") and distinct == n:
+            constraints["unique"] = True
+        if phone_name:
+            if ftype == "string" and _all(filled, r"^0[0-9]{9,10}$"):  # mobile 10 digits, landline 11
+                constraints["pattern"] = "^0[0-9]{9,10}$"
+        elif ftype == "string" and _all(filled, r"^[0-9]+$"):
+            lengths = pc.min_max(pc.utf8_length(filled)).as_py()
+            if lengths["min"] == lengths["max"]:
+                constraints["pattern"] = f"^[0-9]{{{lengths['min']}}}$"
+        elif ftype == "string" and not is_code and n >= ENUM_MIN_ROWS and 2 <= distinct <= ENUM_MAX_VALUES:
+            constraints["enum"] = sorted({unicodedata.normalize("NFC", v) for v in pc.unique(filled).to_pylist()})
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _infer_type(name: str, values: pa.Array, code_name: bool) -> tuple[str, dict]:
+    if _all(values, _INTEGER):
+        # A leading zero (0912..., 00123) means a code or a phone number: an integer would lose it.
+        if code_name or _any(values, r"^[+-]?0[0-9]"):
+            return "string", {}
+        if _YEAR_NAME.search(name) and _all(values, r"^(1[89]|2[01])[0-9]{2}$"):
+            return "year", {}
+        return "integer", {}
+    if _all(values, _NUMBER):
+        if _any(values, r"^[+-]?0[0-9]"):
+            return "string", {}
+        return "number", {}
+    if _all(values, _DECIMAL_COMMA) and not _all(values, r"^[+-]?[0-9]{1,3},[0-9]{3}$"):
+        return "number", {"decimalChar": ","}  # 12,5 (but 1,234 alone could be a thousands separator)
+    if _any(values, r"\.") and _all(values, _GROUPED_DOT):
+        return "number", {"decimalChar": ",", "groupChar": "."}
+    if pc.all(pc.is_in(values, pa.array(sorted(_BOOLEAN)))).as_py():
+        return "boolean", {}
+    if _valid_dates(values, _ISO_DATE):
+        return "date", {}
+    if _valid_dates(values, _VN_DATE):
+        return "date", {"format": "%d/%m/%Y"}
+    if _valid_dates(values, _ISO_DATETIME):
+        return "datetime", {}
+    if _all(values, _TIME):
+        return "time", {}
+    return "string", {}
+
+
+# --- command line ------------------------------------------------------------------------------------
+
+def to_yaml(schema: dict) -> str:
+    """Block style for the fields, flow style for constraints and lists, as the sample descriptors are written."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    class Flow(dict):
+        pass
+
+    Dumper.add_representer(Flow, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
+    Dumper.add_representer(list, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data,
+                                                                      flow_style=not any(isinstance(x, dict) for x in data)))
+    fields = [{k: Flow(v) if k == "constraints" else v for k, v in f.items()} for f in schema["fields"]]
+    return yaml.dump({**schema, "fields": fields}, Dumper=Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="opendata infer",
+        description="Soạn nháp Table Schema từ một bảng (csv, xls, xlsx) / draft a Table Schema from a table.")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--sheet", help="trang tính / the sheet (default: the first)")
+    parser.add_argument("--format", choices=("yaml", "json"), default="yaml", dest="output")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on a usage error, 0 on --help
+        return int(exc.code or 0)
+    fmt = args.file.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        print(f"Lỗi: “{args.file}” không phải bảng csv, xls hoặc xlsx.\n"
+              f"Error: “{args.file}” is not a csv, xls or xlsx table.", file=sys.stderr)
+        return 2
+    try:
+        schema, header = _infer(args.file, fmt, args.sheet, 100_000)
+    except InferError as exc:
+        print(f"Lỗi: không đọc được bảng “{args.file}”: {exc.vi}.\nError: cannot read the table “{args.file}”: {exc.en}.",
+              file=sys.stderr)
+        return 1
+    if args.output == "json":
+        print(json.dumps(schema, ensure_ascii=False, indent=2))
+        return 0
+    renamed = [(h, f["name"]) for h, f in zip(header, schema["fields"]) if h != f["name"]]
+    print(f"# Bản nháp đặc tả bảng “{args.file.name}”: dán dưới “schema:” trong datapackage.yaml, rồi kiểm tra kiểu, mô tả, đơn vị.")
+    print(f"# Draft Table Schema of “{args.file.name}”: paste under “schema:” in datapackage.yaml, then check types, descriptions, units.")
+    if renamed:
+        print("# Dòng tiêu đề của tệp phải dùng đúng các tên (name) sau / the file's header row must use these names:")
+        print("#   " + ",".join(f["name"] for f in schema["fields"]))
+    print(to_yaml(schema), end="")
+    return 0

@@ -1,0 +1,134 @@
+"""site/data.json: the catalogue as Project Open Data v1.1 (Article 12.3), what CKAN's data.json harvester reads.
+
+Checked against the POD 1.1 JSON Schema (non-federal variant, draft-04,
+generator/standards/pod-1.1) with jsonschema; the schema's `$ref` is resolved
+from the local copy, never the network.
+
+Choices where POD and the portal differ:
+- `identifier` is the dataset page URL (stable; a renamed dataset keeps a redirect there);
+- `accrualPeriodicity` is ISO 8601 (R/P1Y ...), "irregular", or omitted for a dataset never updated;
+- each table's distributions: the original, then its CSV/JSON/XLSX conversions, then the zipped
+  Data Package; an API connection is an `accessURL` with format "API";
+- `describedBy` of a table points at the dataset JSON, which carries its Table Schema.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..model import Dataset, Portfolio
+from . import urls
+from .downloads import Download, Downloads, found
+from .json_api import write_json
+
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "standards" / "pod-1.1"
+CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
+PERIODICITY = {"daily": "R/P1D", "weekly": "R/P1W", "monthly": "R/P1M", "quarterly": "R/P3M",
+               "semiannual": "R/P6M", "annual": "R/P1Y", "irregular": "irregular"}
+
+
+def _distribution(title: str, description: str, fmt: str, url: str, mediatype: str,
+                  described_by: str | None = None) -> dict[str, Any]:
+    out = {"@type": "dcat:Distribution", "title": title, "description": description, "format": fmt,
+           "downloadURL": url, "mediaType": mediatype}
+    if described_by:
+        out.update({"describedBy": described_by, "describedByType": "application/json"})
+    return out
+
+
+def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
+    base = p.catalog.portal.base_url
+    agency = p.catalog.agencies[d.agency]
+    page = base + urls.dataset_page(d.id)
+    api = base + urls.dataset_json(d.id)
+    topic = p.topic_of(d)
+    out: dict[str, Any] = {
+        "@type": "dcat:Dataset",
+        "identifier": page,
+        "title": d.title,
+        "description": d.description.strip() or d.title,
+        "publisher": {"@type": "org:Organization", "name": agency.name},
+        "contactPoint": {"@type": "vcard:Contact", "fn": d.contact.get("name") or agency.name},
+        "accessLevel": "public",
+        "landingPage": page,
+        "language": [p.catalog.portal.language],
+        "theme": [topic.name],
+        "issued": d.created,
+        "modified": d.modified,
+    }
+    email = d.contact.get("email") or agency.email
+    if email:
+        out["contactPoint"]["hasEmail"] = f"mailto:{email}"
+    if d.keywords:
+        out["keyword"] = d.keywords
+    licence = p.catalog.licences.get(d.licence)
+    if licence:
+        out["license"] = licence.url
+    periodicity = PERIODICITY.get(d.frequency)
+    if periodicity:
+        out["accrualPeriodicity"] = periodicity
+    if d.spatial:
+        out["spatial"] = d.spatial
+    start, end = d.temporal.get("start", ""), d.temporal.get("end", "")
+    if start and end:
+        out["temporal"] = f"{start}/{end}"
+    references = [s["path"] for s in d.sources if isinstance(s.get("path"), str) and s["path"].startswith("http")]
+    if references:
+        out["references"] = sorted(set(references))
+    dists = []
+    for r in d.resources:
+        description = r.description.strip() or r.title
+        if r.is_api:
+            dists.append({"@type": "dcat:Distribution", "title": r.title, "description": description,
+                          "format": "API", "accessURL": r.path})
+        else:
+            dists.append(_distribution(r.title, description, r.format_info.label, base + urls.resource_href(d, r),
+                                       r.mediatype, api if r.schema else None))
+    for item in extra:
+        dists.append(_distribution(item.title, item.title_en, item.format.upper(), base + item.path, item.mediatype,
+                                   api if item.resource else None))
+    if dists:
+        out["distribution"] = dists
+    return out
+
+
+def catalog(p: Portfolio, downloads: Downloads) -> dict[str, Any]:
+    base = p.catalog.portal.base_url
+    return {
+        "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+        "@id": base + urls.DATA_JSON,
+        "@type": "dcat:Catalog",
+        "conformsTo": CONFORMS_TO,
+        "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
+        "dataset": [dataset(p, d, downloads.get(d.id, [])) for d in sorted(p.datasets, key=lambda d: d.id)],
+    }
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import Draft4Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    schemas = {name: json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+               for name in ("catalog.json", "dataset-non-federal.json")}
+    registry = Registry().with_resources(
+        (schema["id"].rstrip("#"), Resource.from_contents(schema, default_specification=DRAFT4))
+        for schema in schemas.values())
+    return Draft4Validator(schemas["catalog.json"], registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def check(document: dict[str, Any]) -> list[str]:
+    """Every way the document breaks the POD 1.1 schema, as "path: message" lines (empty: valid)."""
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+
+
+def write(p: Portfolio, site: Path, downloads: Downloads | None = None) -> dict[str, Any]:
+    """Write site/data.json; return the document (for `check`)."""
+    document = catalog(p, found(p, site) if downloads is None else downloads)
+    write_json(site / urls.DATA_JSON, document)
+    return document

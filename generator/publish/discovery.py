@@ -1,0 +1,20 @@
+"""What lets a visitor find, preview and understand a dataset without downloading it (Article 7.2a),
+written into the built site after MkDocs: the search index, every table's JSON chunks, the data
+dictionaries, the Atom feed and the sitemap (which replaces MkDocs' own).
+
+The pages themselves (dataset, preview, search) are written by pages.PageWriter before MkDocs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Portfolio
+from . import dictionary, feeds, search_index, table_chunks
+
+
+def write(p: Portfolio, site: Path) -> None:
+    search_index.write(p, site)
+    table_chunks.write(p, site)
+    dictionary.write(p, site)
+    feeds.write(p, site)

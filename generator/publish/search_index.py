@@ -1,0 +1,94 @@
+"""The prebuilt search index (site/search/index.js) behind the accent-free search.
+
+MkDocs-material's search does no accent folding, so the portal ships its own:
+the search page loads this file (JSON assigned to window.odSearchIndex) and
+theme/assets/search.js matches in memory. Every page has a search box that
+leads there.
+
+Layout, chosen to stay small at 10,000 datasets (see benchmarks/search_index.py):
+- column-oriented (one list per field), which gzip compresses far better than
+  one object per dataset;
+- agencies, topics, formats and frequencies are lists, datasets point at them
+  by position;
+- the description is searched through its distinct accent-folded words (words
+  already in the title or keywords left out) and shown through a short
+  snippet; the browser folds titles and keywords itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..model import Portfolio
+from ..text import fold
+from ..vocabularies import FORMATS, FREQUENCIES
+from . import urls
+
+SNIPPET = 160  # characters of the description shown under a result
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def snippet(description: str) -> str:
+    text = " ".join(description.split())
+    if len(text) <= SNIPPET:
+        return text
+    cut = text.rfind(" ", 0, SNIPPET)
+    return text[:cut if cut > SNIPPET // 2 else SNIPPET].rstrip(",.;: ") + "…"
+
+
+def build(p: Portfolio) -> dict[str, Any]:
+    agencies = list(p.catalog.agencies.values())
+    topics = list(p.catalog.topics.values())
+    agency_at = {a.id: i for i, a in enumerate(agencies)}
+    topic_at = {t.id: i for i, t in enumerate(topics)}
+    format_ids = list(FORMATS)
+    frequency_ids = list(FREQUENCIES)
+    columns: dict[str, list[Any]] = {k: [] for k in
+                                     ("id", "title", "agency", "topic", "formats", "frequency", "modified",
+                                      "keywords", "words", "snippet")}
+    # Newest first: the order results take when nothing is typed.
+    for d in sorted(p.datasets, key=lambda d: (d.modified, d.id), reverse=True):
+        known = set(_words(" ".join([d.title, *d.keywords])))
+        extra: list[str] = []
+        for w in _words(f"{d.description} {d.catalogue} {d.id}"):
+            if w not in known:
+                known.add(w)
+                extra.append(w)
+        columns["id"].append(d.id)
+        columns["title"].append(d.title)
+        columns["agency"].append(agency_at[d.agency])
+        columns["topic"].append(topic_at[p.catalog.entries[d.catalogue].topic])
+        columns["formats"].append(sum(1 << format_ids.index(f) for f in d.formats if f in format_ids))
+        columns["frequency"].append(frequency_ids.index(d.frequency) if d.frequency in frequency_ids else -1)
+        columns["modified"].append(d.modified[:10])
+        columns["keywords"].append("|".join(d.keywords))
+        columns["words"].append(" ".join(extra))
+        columns["snippet"].append(snippet(d.description))
+    return {
+        "v": 1,
+        "count": len(p.datasets),
+        "agencies": [[a.id, a.name, a.name_en] for a in agencies],
+        "topics": [[t.id, t.name, t.name_en] for t in topics],
+        "formats": [[f.id, f.label] for f in FORMATS.values()],
+        "frequencies": [[f.id, f.vi, f.en] for f in FREQUENCIES.values()],
+        "docs": columns,
+    }
+
+
+def dumps(index: dict[str, Any]) -> str:
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+
+def write(p: Portfolio, site: Path) -> None:
+    # A script, not a .json fetched later: loaded with `defer`, it is in memory before the
+    # page's load event, so results are on screen at once (and the search works from file://).
+    target = site / urls.SEARCH_INDEX
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("window.odSearchIndex=" + dumps(build(p)) + ";\n", encoding="utf-8")

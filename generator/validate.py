@@ -1,0 +1,137 @@
+"""`opendata validate`: the gate every pull request passes before it can publish (Articles 3.3, 7.1, 8.1, 9.1).
+
+catalog/ + data/ -> model (loader checks) -> per-dataset checks (descriptor,
+files, encoding, rows, personal data, API) -> a Report. The build runs the
+same gate, so what validate refuses is never published.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import load_catalog
+from .checks import api, descriptor, ownership
+from .datasets import load_datasets
+from .errors import InputError, Problem, Problems
+from .model import Catalog, Dataset, Resource
+
+LEGACY_ENCODINGS = {"windows-1258", "tcvn3", "vni"}
+
+
+@dataclass
+class Stats:
+    datasets: int = 0
+    resources: int = 0
+    tables: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # dataset folders checked in full
+    stats: Stats = field(default_factory=Stats)
+    author: str = ""
+    since: str = ""
+    # Resources whose published copy must be converted to UTF-8: (dataset id, resource name) -> encoding
+    conversions: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def validate(root: Path, since: str | None = None, author: str | None = None, offline: bool = False,
+             max_errors: int = 1000) -> Report:
+    started = time.perf_counter()
+    report = Report(author=author or "", since=since or "")
+    problems = Problems()
+    changed: list[str] | None = None
+    if since:
+        changed = ownership.changed_files(root, since)
+    if author:
+        if changed is None:
+            raise ValueError("--author needs --changed-since")
+        base = ownership.merge_base(root, since)
+        perms = ownership.permissions_at(root, base)
+        ownership.check_ownership(changed, author, perms, problems)
+        ownership.check_reviewer_keys(root, base, changed, author, perms, problems)
+    try:
+        catalog = load_catalog(root)
+    except InputError as exc:
+        report.problems = problems.items + exc.problems
+        return report
+    datasets = load_datasets(root, catalog, problems)
+    selected = datasets if changed is None else [
+        d for d in datasets if any(c == d.rel_folder or c.startswith(d.rel_folder + "/") for c in changed)]
+    for dataset in selected:
+        check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors)
+    report.problems = problems.items
+    report.checked = [d.rel_folder for d in selected]
+    report.stats.datasets = len(selected)
+    report.stats.seconds = time.perf_counter() - started
+    return report
+
+
+def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report: Report, offline: bool = False,
+                  max_errors: int = 1000) -> None:
+    from .checks import files, personal, tables
+    from .checks.encoding import check_encoding, decode
+
+    descriptor.check_descriptor(dataset, catalog, problems)
+    decision = dataset.descriptor.get("personal_data")
+    sniffed: dict[Path, str | None] = {}
+    for resource in dataset.resources:
+        report.stats.resources += 1
+        if resource.is_api:
+            api.check_api(dataset, resource, problems, offline=offline)
+            continue
+        rel = f"{dataset.rel_folder}/{resource.path}"
+        if resource.source not in sniffed:  # two sheets of one workbook: check the file once
+            sniffed[resource.source] = files.check_file(resource.source, resource.format, rel, problems)
+        if sniffed[resource.source] is None or not resource.tabular or resource.schema is None:
+            continue
+        source = resource.source
+        encoding = "utf-8"
+        with tempfile.TemporaryDirectory(prefix="opendata-validate-") as tmp:
+            if resource.format == "csv":
+                detected = check_encoding(source, rel, problems)
+                if detected.encoding == "unknown" or (detected.encoding in LEGACY_ENCODINGS and not detected.confident):
+                    continue  # refused with the command that converts it; rows would be mojibake
+                if detected.encoding in LEGACY_ENCODINGS:
+                    # Check (and later publish) the UTF-8 text, never the legacy bytes.
+                    report.conversions[(dataset.id, resource.name)] = detected.encoding
+                    source = Path(tmp) / "converted.csv"
+                    source.write_text(decode(resource.source.read_bytes(), detected.encoding), encoding="utf-8")
+                else:
+                    encoding = detected.encoding
+            result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, problems,
+                                           sheet=resource.sheet, encoding=encoding, max_errors=max_errors)
+            report.stats.tables += 1
+            report.stats.rows += result.rows
+            if result.rows == 0 and result.errors:
+                continue  # unreadable: already reported by validate_table
+            try:
+                table = tables.read_table(source, resource.format, sheet=resource.sheet, encoding=encoding)
+            except tables.TableReadError:
+                continue
+            personal.check_personal_data(table, resource.schema, rel, resource.name, decision, problems)
+
+
+def convert_for_publishing(resource: Resource, encoding: str) -> bytes:
+    """The UTF-8 NFC bytes published for a CSV that arrived in a legacy encoding."""
+    from .checks.encoding import decode
+
+    return decode(resource.source.read_bytes(), encoding).encode("utf-8")

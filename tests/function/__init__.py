@@ -1,0 +1,1 @@
+"""Tests of the portal function (function/): run on SQLite and PostgreSQL."""

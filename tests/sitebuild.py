@@ -1,0 +1,41 @@
+"""Build a portal with the public-site outputs (search index, table chunks, dictionaries, feed, sitemap).
+
+`generator.build.build` writes the pages; `discovery.write` the files written after MkDocs. Until
+build.py calls it itself, the tests call it on the built site.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator.build import BuildResult, build
+from generator.publish import discovery, urls
+
+
+def build_site(root: Path, out: Path) -> BuildResult:
+    result = build(root, out)
+    if not (out / urls.FEED).exists():
+        discovery.write(result.portfolio, out)
+    return result
+
+
+@contextmanager
+def serve(site: Path):
+    """Serve a built site on loopback (fetch() of the JSON needs http, not file://)."""
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
