@@ -107,11 +107,12 @@ def build(root: Path, out: Path, base_url: str | None = None) -> BuildResult:
         table_previews = previews(portfolio, problems)
         if problems.errors:
             raise InputError(problems.errors)
-        _publish(root, out, portfolio, table_previews)
-    return BuildResult(portfolio, out, problems.warnings)
+        warnings = problems.warnings
+        _publish(root, out, portfolio, table_previews, warnings)
+    return BuildResult(portfolio, out, warnings)
 
 
-def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict) -> None:
+def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     try:
@@ -131,11 +132,18 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict) 
         datapackage_zip.write_descriptors(portfolio, staging)
         extra = downloads.merge(conversions.downloads(made), zips)
         published = dcat.write(portfolio, staging, extra)
-        ok, text = dcat.check(published.graph(only=published.changed_since(previous, staging)))
+        changed = published.changed_since(previous, staging)
+        ok, text = dcat.check(published.graph(only=changed))
         if not ok:
             raise InputError([Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
                                       f"the DCAT-AP metadata violates the mandatory shapes:\n{text[:4000]}",
                                       code="dcat-ap")])
+        advice, _ = dcat.recommendations(published.graph(only=changed))
+        if advice:
+            warnings.append(Problem("site/dcat/catalog.ttl",
+                                    f"DCAT-AP: {advice} khuyến nghị chưa đạt (shapes_recommended.ttl), ví dụ thiếu phạm vi thời gian.",
+                                    f"DCAT-AP: {advice} recommended properties missing (shapes_recommended.ttl), "
+                                    "e.g. no temporal coverage.", severity="warning", code="dcat-ap-recommended"))
         document = datajson.write(portfolio, staging, extra)
         errors = datajson.check(document)
         if errors:
