@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import InputError, Problems
 from .fields import Fields
-from .model import Agency, Catalog, CatalogueEntry, Licence, Portal, Topic
+from .model import Agency, Catalog, CatalogueEntry, Licence, Portal, Topic, Withdrawal
 from .vocabularies import FREQUENCIES
 from .yamlfile import load_yaml
 
@@ -76,7 +76,28 @@ def load_catalog(root: Path) -> Catalog:
                        f"default licence “{portal.default_licence}” is not in catalog/licences.yaml.", where="default_licence")
     if problems.errors or portal is None:
         raise InputError(problems.errors)
-    return Catalog(portal, agencies, topics, licences, entries, reviewed)
+    return Catalog(portal, agencies, topics, licences, entries, reviewed, _load_withdrawn(root))
+
+
+def _load_withdrawn(root: Path) -> dict[str, Withdrawal]:
+    """catalog/withdrawn.yaml, written by `opendata withdraw` (optional)."""
+    rel = "catalog/withdrawn.yaml"
+    if not (root / rel).is_file():
+        return {}
+    problems = Problems()
+    data = load_yaml(root / rel, rel, problems)
+    if problems.errors:
+        raise InputError(problems.errors)
+    out: dict[str, Withdrawal] = {}
+    for i, item in enumerate(data or []):
+        f = Fields(item, rel, f"mục {i + 1}", problems)
+        wid, date, reason = f.get("id"), f.get("date"), f.get("reason")
+        if wid and date and reason:
+            out[wid] = Withdrawal(wid, date, reason, f.get("title", required=False, default=""),
+                                  f.get("agency", required=False, default=""))
+    if problems.errors:
+        raise InputError(problems.errors)
+    return out
 
 
 def _load_portal(root: Path, problems: Problems) -> Portal | None:

@@ -117,6 +117,12 @@ def _keys(args: argparse.Namespace) -> int:
     return keys_main(args.rest)
 
 
+def _withdraw(args: argparse.Namespace) -> int:
+    from .withdraw import withdraw
+
+    return withdraw(Path(args.root), args.dataset, args.reason, args.date)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -175,6 +181,13 @@ def parser() -> argparse.ArgumentParser:
     k = sub.add_parser("keys", help="tài khoản API, góp ý, sao lưu (API accounts, feedback, backups)", add_help=False)
     k.add_argument("rest", nargs=argparse.REMAINDER)
     k.set_defaults(func=_keys)
+
+    w = sub.add_parser("withdraw", help="rút một bộ dữ liệu khỏi cổng (take a dataset off the site, Article 13.1)")
+    w.add_argument("dataset", help="mã bộ dữ liệu (dataset id)")
+    w.add_argument("--reason", required=True, help="lý do rút (why)")
+    w.add_argument("--date", default=None, help="ngày rút YYYY-MM-DD (mặc định hôm nay)")
+    w.add_argument("--root", default=".")
+    w.set_defaults(func=_withdraw)
 
     v = sub.add_parser("verify", help="kiểm tra mã băm mọi tệp theo manifest.json (verify checksums)")
     v.add_argument("site", nargs="?", default="site")

@@ -39,6 +39,8 @@ def load_datasets(root: Path, catalog: Catalog, problems: Problems) -> list[Data
                            "put the dataset under your agency's folder: data/<agency-id>/<dataset-id>/.")
             continue
         for folder in sorted(p for p in agency_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if folder.name in catalog.withdrawn:
+                continue  # taken off the site; nothing of it is checked or published
             dataset = load_dataset(root, folder, catalog, problems)
             if dataset:
                 datasets.append(dataset)

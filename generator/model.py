@@ -75,6 +75,17 @@ class CatalogueEntry:
 
 
 @dataclass
+class Withdrawal:
+    """A dataset taken off the site (Article 13.1); its history stays in git."""
+
+    id: str
+    date: str  # ISO date
+    reason: str
+    title: str = ""
+    agency: str = ""
+
+
+@dataclass
 class Catalog:
     portal: Portal
     agencies: dict[str, Agency]
@@ -82,6 +93,7 @@ class Catalog:
     licences: dict[str, Licence]
     entries: dict[str, CatalogueEntry]
     reviewed: str  # ISO date of the last half-yearly catalogue review
+    withdrawn: dict[str, Withdrawal] = field(default_factory=dict)
 
 
 @dataclass

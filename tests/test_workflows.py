@@ -74,3 +74,23 @@ def test_the_pull_request_commands_accept_a_good_submission_and_refuse_bad_ones(
     bad = pull_request("bad-file", bad_file, agencies["so-gddt"]["submitters"][0])
     assert bad.returncode == 1
     assert csv.name in bad.stdout and "Không hợp lệ" in bad.stdout
+
+
+def test_withdraw_takes_a_dataset_off_every_output_and_leaves_a_page_saying_why(portal):
+    dataset = "truong-thpt"
+    result = run_cli("withdraw", dataset, "--reason", "Lộ số điện thoại <script>x</script>", "--date", "2026-11-20",
+                     "--root", str(portal))
+    assert result.returncode == 0, result.stderr
+    assert run_cli("withdraw", dataset, "--reason", "again", "--root", str(portal)).returncode == 1
+    assert run_cli("withdraw", "khong-co", "--reason", "x", "--root", str(portal)).returncode == 1
+    out = portal / "site"
+    build = run_cli("build", "--root", str(portal), "--out", str(out))
+    assert build.returncode == 0, build.stderr
+    for rel in ("api/v1/catalog.json", "data.json", "dcat/catalog.ttl", "feed.xml", "search/index.js",
+                "api/3/action/package_list"):
+        assert dataset not in (out / rel).read_text(encoding="utf-8"), rel
+    assert not (out / "datasets" / dataset / "files").exists()
+    assert not (out / "api/v1/datasets" / f"{dataset}.json").exists()
+    page = (out / "datasets" / dataset / "index.html").read_text(encoding="utf-8")
+    assert "đã được rút khỏi cổng" in page and "20/11/2026" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x</script>" not in page

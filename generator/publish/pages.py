@@ -129,6 +129,9 @@ class PageWriter:
                   newest=newest[:NEWEST], total=len(p.datasets))
         for d in p.datasets:
             self.dataset(d)
+        for w in p.catalog.withdrawn.values():
+            if not any(d.id == w.id for d in p.datasets):  # an id reused by a new dataset keeps its page
+                self.page(f"datasets/{w.id}.md", "withdrawn.html", title=w.title or w.id, w=w)
         self.page("agencies/index.md", "agency_list.html", title="Cơ quan")
         for a in p.catalog.agencies.values():
             self.page(f"agencies/{a.id}.md", "agency.html", title=a.name, agency=a,
