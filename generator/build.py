@@ -17,13 +17,18 @@ from pathlib import Path
 from .catalog import load_catalog
 from .datasets import load_datasets
 from .errors import InputError, Problem, Problems
+from . import parallel
 from .gitinfo import iso, read_history
-from .model import Portfolio
+from .model import Dataset, Portfolio
 from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, downloads, files, json_api,
                       manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
 from .tables import TableReadError, head
 from .validate import Report, check_dataset, convert_for_publishing
+
+
+GATE_CHUNK = 50  # datasets per worker task in the validation gate
+DCAT_CHUNK = 100  # datasets per SHACL run: pyshacl grows faster than linearly with the graph
 
 
 @dataclass
@@ -83,10 +88,17 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
     A CSV in a legacy Vietnamese encoding is published as UTF-8 NFC: its
     resource is pointed at the converted copy in `workdir`.
     """
-    report = Report()
-    for d in portfolio.datasets:
-        check_dataset(d, portfolio.catalog, problems, report, offline=True)
-    for (dataset_id, name), encoding in report.conversions.items():
+    def check(chunk: list[Dataset]) -> tuple[list[Problem], dict]:
+        found, report = Problems(), Report()
+        for d in chunk:
+            check_dataset(d, portfolio.catalog, found, report, offline=True)
+        return found.items, report.conversions
+
+    conversions_needed: dict = {}
+    for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK):
+        problems.items.extend(found)
+        conversions_needed.update(converted)
+    for (dataset_id, name), encoding in conversions_needed.items():
         d = next(x for x in portfolio.datasets if x.id == dataset_id)
         r = next(x for x in d.resources if x.name == name)
         converted = workdir / dataset_id / r.path
@@ -133,7 +145,10 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         extra = downloads.merge(conversions.downloads(made), zips)
         published = dcat.write(portfolio, staging, extra)
         changed = published.changed_since(previous, staging)
-        ok, text = dcat.check(published.graph(only=changed))
+        verdicts = parallel.map_chunks(lambda ids: dcat.check(published.graph(only=ids)), changed, DCAT_CHUNK) \
+            if changed else [dcat.check(published.graph(only=[]))]
+        ok = all(v[0] for v in verdicts)
+        text = "\n".join(v[1] for v in verdicts if not v[0])
         if not ok:
             raise InputError([Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
                                       f"the DCAT-AP metadata violates the mandatory shapes:\n{text[:4000]}",
