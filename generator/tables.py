@@ -51,16 +51,24 @@ def _csv_head(path: Path, rows: int) -> tuple[list[str], list[list[str]]]:
     return lines[0], lines[1:]
 
 
+def select_sheet(book, sheet: str | int | None):
+    """The sheet a resource reads: its name, a 1-based number as frictionless counts, or the first; None if absent."""
+    if sheet is None:
+        return book.get_sheet_by_index(0)
+    if sheet in book.sheet_names:
+        return book.get_sheet_by_name(sheet)
+    if str(sheet).isdigit() and 1 <= int(sheet) <= len(book.sheet_names):
+        return book.get_sheet_by_index(int(sheet) - 1)
+    return None
+
+
 def _sheet_head(path: Path, sheet: str | None, rows: int) -> tuple[list[str], list[list[str]]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        if sheet is None:
-            data = book.get_sheet_by_index(0)
-        elif sheet in book.sheet_names:
-            data = book.get_sheet_by_name(sheet)
-        else:
+        data = select_sheet(book, sheet)
+        if data is None:
             raise TableReadError(f"no sheet named “{sheet}” (sheets: {', '.join(book.sheet_names)})")
         lines = [[_cell(c) for c in line] for line in data.to_python(nrows=rows + 1)]
     except (CalamineError, ValueError, OSError) as exc:

@@ -63,3 +63,12 @@ def test_dataset_times_come_from_git_not_the_clock():
             assert d.modified == iso(int(log))
             checked += 1
     assert checked, "no committed dataset to compare with git"
+
+
+def test_first_look_reads_a_sheet_by_name_or_by_number_as_the_gate_does():
+    from conftest import SHARED
+    from generator.tables import head
+
+    by_name = head(SHARED / "fixtures/office/SampleSS.xlsx", "xlsx", "Sheet Number 2")
+    by_number = head(SHARED / "fixtures/office/SampleSS.xlsx", "xlsx", "2")
+    assert by_name == by_number and by_name[0][0] == "Start of 2nd sheet"

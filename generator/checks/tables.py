@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import Problems
-from ..tables import TableReadError as _TableReadError
+from ..tables import TableReadError as _TableReadError, select_sheet
 
 # As frictionless: a long text cell is data, not an error.
 csv.field_size_limit(2147483646)
@@ -268,13 +268,8 @@ def _read_sheet(path: Path, sheet: str | int | None) -> _Grid:
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        if sheet is None:
-            data = book.get_sheet_by_index(0)
-        elif sheet in book.sheet_names:
-            data = book.get_sheet_by_name(sheet)
-        elif str(sheet).isdigit() and 1 <= int(sheet) <= len(book.sheet_names):
-            data = book.get_sheet_by_index(int(sheet) - 1)  # "sheet: 2": frictionless counts sheets from 1
-        else:
+        data = select_sheet(book, sheet)  # "sheet: 2": frictionless counts sheets from 1
+        if data is None:
             raise TableReadError(
                 "format-error", f"tệp không có trang tính “{sheet}” (các trang tính: {', '.join(book.sheet_names)}).",
                 f"the workbook has no sheet “{sheet}” (sheets: {', '.join(book.sheet_names)}).",
