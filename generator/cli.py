@@ -1,4 +1,4 @@
-"""The `opendata` command. Verbs match the docs: build, serve, verify, validate, infer, keys, report, codeowners (more arrive with their issues).
+"""The `opendata` command. Verbs match the docs: build, serve, verify, validate, infer, new, withdraw, keys, report, codeowners.
 
 Exit codes: 0 success, 1 the input has errors, 2 usage error.
 """
@@ -123,6 +123,16 @@ def _withdraw(args: argparse.Namespace) -> int:
     return withdraw(Path(args.root), args.dataset, args.reason, args.date)
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import main as new_main
+
+    # `opendata new FILE…` without a code: the first argument is a file, not a catalogue code.
+    if args.code and ("." in args.code or "/" in args.code or Path(args.code).exists()):
+        args.files.insert(0, args.code)
+        args.code = None
+    return new_main(args)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -181,6 +191,28 @@ def parser() -> argparse.ArgumentParser:
     k = sub.add_parser("keys", help="tài khoản API, góp ý, sao lưu (API accounts, feedback, backups)", add_help=False)
     k.add_argument("rest", nargs=argparse.REMAINDER)
     k.set_defaults(func=_keys)
+
+    n = sub.add_parser("new", help="tạo bộ dữ liệu từ mục danh mục và tệp của cơ quan (scaffold a dataset)",
+                       description="Tạo thư mục, datapackage.yaml và đặc tả bảng từ một mục danh mục và các tệp; hỏi "
+                                   "những gì còn thiếu. Scaffold a dataset from a catalogue entry and files; asks for what "
+                                   "is missing (every question has a flag; --no-input for scripts).")
+    n.add_argument("code", nargs="?", help="mã danh mục, ví dụ VP-YT-002 (catalogue code)")
+    n.add_argument("files", nargs="*", help="tệp dữ liệu: csv, xlsx, xls, pdf, docx, doc (data files)")
+    n.add_argument("--api", action="append", metavar="URL", help="địa chỉ API https:// (an API resource; repeatable)")
+    n.add_argument("--agency", help="mã cơ quan, để lọc danh mục (agency id)")
+    n.add_argument("--id", help="mã bộ dữ liệu = tên thư mục (dataset id; default from the entry's title)")
+    n.add_argument("--title", help="tên bộ dữ liệu (default: the entry's title)")
+    n.add_argument("--title-en", help="tên tiếng Anh (English title)")
+    n.add_argument("--description", help="mô tả (default: the entry's description)")
+    n.add_argument("--keywords", help="từ khóa, cách nhau bằng dấu phẩy (comma-separated keywords)")
+    n.add_argument("--licence", help="mã giấy phép trong catalog/licences.yaml (default: the portal's)")
+    n.add_argument("--frequency", help="tần suất cập nhật (default: the entry's)")
+    n.add_argument("--contact-name", help="đầu mối liên hệ (default: the agency)")
+    n.add_argument("--contact-email", help="email liên hệ (default: the agency's)")
+    n.add_argument("--contact-phone", help="điện thoại liên hệ")
+    n.add_argument("--no-input", action="store_true", help="không hỏi, dùng giá trị mặc định (never prompt; for scripts)")
+    n.add_argument("--root", default=".")
+    n.set_defaults(func=_new)
 
     w = sub.add_parser("withdraw", help="rút một bộ dữ liệu khỏi cổng (take a dataset off the site, Article 13.1)")
     w.add_argument("dataset", help="mã bộ dữ liệu (dataset id)")

@@ -23,7 +23,10 @@ RESOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 URL = re.compile(r"^https?://", re.I)
 
 
-def load_datasets(root: Path, catalog: Catalog, problems: Problems) -> list[Dataset]:
+def load_datasets(root: Path, catalog: Catalog, problems: Problems,
+                  incomplete: list[Dataset] | None = None) -> list[Dataset]:
+    """Every dataset that loads without error; those refused only after their descriptor was read, and that
+    have tables without a schema, go to `incomplete` (the gate drafts the missing schemas for its report)."""
     data_dir = root / "data"
     datasets: list[Dataset] = []
     if not data_dir.is_dir():
@@ -41,7 +44,7 @@ def load_datasets(root: Path, catalog: Catalog, problems: Problems) -> list[Data
         for folder in sorted(p for p in agency_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if folder.name in catalog.withdrawn:
                 continue  # taken off the site; nothing of it is checked or published
-            dataset = load_dataset(root, folder, catalog, problems)
+            dataset = load_dataset(root, folder, catalog, problems, incomplete)
             if dataset:
                 datasets.append(dataset)
     _check_across(datasets, catalog, problems)
@@ -71,7 +74,8 @@ def _check_across(datasets: list[Dataset], catalog: Catalog, problems: Problems)
                                where="catalogue")
 
 
-def load_dataset(root: Path, folder: Path, catalog: Catalog, problems: Problems) -> Dataset | None:
+def load_dataset(root: Path, folder: Path, catalog: Catalog, problems: Problems,
+                 incomplete: list[Dataset] | None = None) -> Dataset | None:
     agency = folder.parent.name
     rel_folder = f"data/{agency}/{folder.name}"
     rel = f"{rel_folder}/{DESCRIPTOR}"
@@ -142,6 +146,8 @@ def load_dataset(root: Path, folder: Path, catalog: Catalog, problems: Problems)
         names.add(resource.name)
         dataset.resources.append(resource)
     if len(problems.errors) > n_before:
+        if incomplete is not None and dataset.unspecified:
+            incomplete.append(dataset)
         return None
     return dataset
 
@@ -201,27 +207,32 @@ def _load_resource(item: object, i: int, dataset: Dataset, problems: Problems) -
             return None
     info = FORMATS[fmt]
     schema = f.get("schema", dict, required=False, default=None)
-    if info.tabular and schema is None:
-        problems.error(rel, f"bảng “{name}” chưa có đặc tả dữ liệu (Table Schema) (Điều 8.1).",
-                       f"table “{name}” has no data specification (Table Schema) (Article 8.1).",
-                       "thêm “schema:” với danh sách “fields” (tên, tiêu đề, kiểu của từng cột), xem docs/huong-dan-co-quan.md.",
-                       "add “schema:” with its “fields” (name, title, type of each column), see docs/huong-dan-co-quan.md.", where=f"{where}.schema")
-        return None
-    if schema is not None and not isinstance(schema.get("fields"), list):
-        problems.error(rel, f"đặc tả của “{name}” thiếu danh sách “fields”.", f"the schema of “{name}” has no “fields” list.",
-                       "liệt kê từng cột: name, title, type.", "list every column: name, title, type.", where=f"{where}.schema")
-        return None
     dialect = item.get("dialect") if isinstance(item, dict) else None
     sheet = None
     if isinstance(dialect, dict):
         excel = dialect.get("excel") if isinstance(dialect.get("excel"), dict) else dialect
         sheet = excel.get("sheet") if isinstance(excel, dict) else None
-    return Resource(
+    resource = Resource(
         name=name, title=f.get("title", required=False, default="") or name,
         description=f.get("description", required=False, default=""), format=fmt, path=path,
         mediatype=f.get("mediatype", required=False, default="") or info.mediatype, schema=schema,
         sheet=str(sheet) if sheet is not None else None, descriptor=dict(item), source=source,
     )
+    if info.tabular and schema is None:
+        problems.error(rel, f"bảng “{name}” chưa có đặc tả dữ liệu (Table Schema) (Điều 8.1).",
+                       f"table “{name}” has no data specification (Table Schema) (Article 8.1).",
+                       "dán bản nháp “schema:” trong báo cáo kiểm tra vào tài nguyên này (hoặc chạy “opendata infer”), "
+                       "rồi đọc lại kiểu và mô tả từng cột; xem docs/huong-dan-co-quan.md.",
+                       "paste the drafted “schema:” from the validation report under this resource (or run "
+                       "“opendata infer”), then review each field's type and description; see docs/huong-dan-co-quan.md.",
+                       where=f"{where}.schema", code="missing-schema", resource=name)
+        dataset.unspecified.append(resource)
+        return None
+    if schema is not None and not isinstance(schema.get("fields"), list):
+        problems.error(rel, f"đặc tả của “{name}” thiếu danh sách “fields”.", f"the schema of “{name}” has no “fields” list.",
+                       "liệt kê từng cột: name, title, type.", "list every column: name, title, type.", where=f"{where}.schema")
+        return None
+    return resource
 
 
 def _resolve_path(path: str, name: str, where: str, dataset: Dataset, problems: Problems) -> Path | None:

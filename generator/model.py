@@ -153,6 +153,8 @@ class Dataset:
     # From git: ISO times (with +07:00) of the first and last change of the folder.
     created: str = ""
     modified: str = ""
+    # Tables that came without a Table Schema: refused, and the gate drafts one for its report.
+    unspecified: list[Resource] = field(default_factory=list)
 
     @property
     def formats(self) -> list[str]:

@@ -41,6 +41,8 @@ FIXES: dict[str, tuple[str, str]] = {
                       "A column may hold personal data. Remove or anonymise it, or a reviewer records a decision under “personal_data:”."),
     "ownership": ("Thay đổi ngoài thư mục của cơ quan mình. Chỉ sửa data/<mã cơ quan của mình>/.",
                   "A change outside your agency's folder. Change only data/<your agency>/."),
+    "missing-schema": ("Bảng chưa có đặc tả dữ liệu. Dán bản nháp “schema:” ở dưới vào tài nguyên, rồi đọc lại từng cột.",
+                       "A table has no Table Schema. Paste the drafted “schema:” below under the resource, then review it."),
     "missing-metadata": ("Thiếu thông tin bắt buộc trong datapackage.yaml.", "Required metadata is missing from datapackage.yaml."),
 }
 
@@ -70,11 +72,16 @@ def to_json(report: Report) -> str:
             "errors": [p.to_dict() for p in by_dataset.get(place, []) if p.severity == "error"],
             "warnings": [p.to_dict() for p in by_dataset.get(place, []) if p.severity == "warning"],
         } for place in places],
+        "drafts": [{"file": d.file, "resource": d.resource, "where": d.where, "schema": d.yaml,
+                    "asciiHeader": d.ascii_header} for d in report.drafts],
     }, ensure_ascii=False, indent=2)
 
 
 def to_text(report: Report) -> str:
     lines = [p.format() for p in report.errors + report.warnings]
+    for draft in report.drafts:
+        lines += ["", f"Đặc tả soạn sẵn cho “{draft.resource}” — dán vào {draft.file}, {draft.where} "
+                      f"(drafted Table Schema to paste under the resource):", draft.yaml.rstrip("\n")]
     lines.append("")
     lines.append(_verdict(report, markdown=False))
     return "\n".join(lines)
@@ -120,6 +127,17 @@ def to_markdown(report: Report) -> str:
         for code in counts:
             vi, en = FIXES.get(code, ("Xem thông báo lỗi và sửa theo hướng dẫn.", "See the message and fix as it says."))
             out.append(f"- `{code}`: {vi} — *{en}*")
+    for draft in report.drafts:
+        out += ["", f"### Đặc tả soạn sẵn cho `{_md(draft.resource)}` (drafted Table Schema)", "",
+                f"Dán vào `{_md(draft.file)}` ngay dưới dòng “path:” của tài nguyên `{_md(draft.resource)}` "
+                f"({draft.where}), giữ nguyên thụt lề; rồi đọc lại kiểu, đơn vị và mô tả từng cột. "
+                "*Paste it right under the resource's “path:” line, indentation as is, then review each field.*", ""]
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", draft.yaml)), default=0) + 1)
+        out += [f"{fence}yaml", draft.yaml.rstrip("\n"), fence]
+        if draft.ascii_header:
+            out += ["", "Tên cột lấy đúng dòng tiêu đề của bảng. Muốn tên không dấu (dễ dùng với API), sửa dòng tiêu "
+                    f"đề thành `{_md(','.join(draft.ascii_header))}` và dùng các tên đó. *Field names are the table's own "
+                    "header cells; for ASCII names, change the header row as shown and use those names.*"]
     warnings = report.warnings
     if warnings:
         out += ["", f"<details><summary>{len(warnings)} cảnh báo (warnings)</summary>", ""]

@@ -7,6 +7,7 @@ same gate, so what validate refuses is never published.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,17 @@ class Stats:
 
 
 @dataclass
+class Draft:
+    """A Table Schema drafted for a table that came without one, to paste under its resource."""
+
+    file: str  # the descriptor
+    resource: str
+    where: str  # resources[i]
+    yaml: str  # “schema:” block, ready to paste
+    ascii_header: list[str] | None = None  # the header row that would give ASCII field names
+
+
+@dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)  # dataset folders checked in full
@@ -39,6 +51,7 @@ class Report:
     since: str = ""
     # Resources whose published copy must be converted to UTF-8: (dataset id, resource name) -> encoding
     conversions: dict[tuple[str, str], str] = field(default_factory=dict)
+    drafts: list[Draft] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -73,11 +86,19 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
     except InputError as exc:
         report.problems = problems.items + exc.problems
         return report
-    datasets = load_datasets(root, catalog, problems)
-    selected = datasets if changed is None else [
-        d for d in datasets if any(c == d.rel_folder or c.startswith(d.rel_folder + "/") for c in changed)]
+    incomplete: list[Dataset] = []
+    datasets = load_datasets(root, catalog, problems, incomplete)
+
+    def in_change(d: Dataset) -> bool:
+        return changed is None or any(c == d.rel_folder or c.startswith(d.rel_folder + "/") for c in changed)
+
+    selected = [d for d in datasets if in_change(d)]
     for dataset in selected:
         check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors)
+    for dataset in incomplete:
+        if in_change(dataset):
+            for resource in dataset.unspecified:
+                _draft_schema(dataset, resource, problems, report)
     report.problems = problems.items
     report.checked = [d.rel_folder for d in selected]
     report.stats.datasets = len(selected)
@@ -128,6 +149,50 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
             except tables.TableReadError:
                 continue
             personal.check_personal_data(table, resource.schema, rel, resource.name, decision, problems)
+
+
+def _draft_schema(dataset: Dataset, resource: Resource, problems: Problems, report: Report) -> None:
+    """Draft the missing schema of a table, once the file passed the same safety checks as any other."""
+    from .checks import files
+    from .checks.infer import InferError, infer_table, named_as_labels, to_yaml
+
+    rel = f"{dataset.rel_folder}/{resource.path}"
+    if files.check_file(resource.source, resource.format, rel, problems) is None:
+        return
+    if resource.format == "csv":
+        from .checks.encoding import decode, detect
+        from .checks.infer import delimiter_of
+
+        data = resource.source.read_bytes()[:65536]
+        found = detect(data)
+        first = (decode(data, found.encoding) if found.encoding not in ("utf-8", "utf-8-sig", "unknown")
+                 else data.decode("utf-8", "replace")).lstrip("\ufeff").split("\n", 1)[0]
+        separator = delimiter_of(first)
+        if separator != ",":
+            shown = {";": "dấu chấm phẩy “;”", "\t": "dấu tab", "|": "dấu “|”"}[separator]
+            problems.error(rel, f"các cột của tệp ngăn cách bằng {shown}; cổng đọc CSV ngăn cách bằng dấu phẩy.",
+                           f"the file's columns are separated by {separator!r}; the portal reads comma-separated CSV.",
+                           "trong Excel chọn Lưu thành > “CSV UTF-8 (phân cách bằng dấu phẩy)”, hoặc dùng “opendata new” "
+                           "(tự lưu lại đúng dạng); rồi gửi lại để nhận bản nháp đặc tả.",
+                           "in Excel use Save As > “CSV UTF-8 (Comma delimited)”, or “opendata new” (it saves it "
+                           "right); then resubmit to get the drafted schema.", code="format-error", resource=resource.name)
+            return
+    try:
+        schema, header = infer_table(resource.source, resource.format, resource.sheet)
+    except InferError:
+        return  # the table cannot be read: the agency has the file error or re-saves it
+    schema, ascii_header = named_as_labels(schema, header)
+    index = next((i for i, item in enumerate(dataset.descriptor.get("resources") or [])
+                  if isinstance(item, dict) and item.get("name") == resource.name), 0)
+    # Indented as the resource's own keys, so that it pastes as is under its “path:” line.
+    indent = 4
+    text = (dataset.folder / "datapackage.yaml").read_text("utf-8-sig", errors="replace")
+    line = re.search(rf"^([ -]*)path:\s*[\"']?{re.escape(resource.path)}[\"']?\s*$", text, re.MULTILINE)
+    if line:
+        indent = len(line.group(1))
+    pad = " " * indent
+    block = f"{pad}schema:\n" + "".join(f"{pad}  {row}\n" for row in to_yaml(schema).splitlines())
+    report.drafts.append(Draft(dataset.descriptor_file, resource.name, f"resources[{index + 1}]", block, ascii_header))
 
 
 def convert_for_publishing(resource: Resource, encoding: str) -> bytes:

@@ -54,10 +54,11 @@ class InferError(Exception):
 
 def infer_schema(path: Path, fmt: str, sheet: str | None = None, sample_rows: int = 100_000) -> dict:
     """A Table Schema drafted from the first `sample_rows` rows of the table at `path`."""
-    return _infer(path, fmt, sheet, sample_rows)[0]
+    return infer_table(path, fmt, sheet, sample_rows)[0]
 
 
-def _infer(path: Path, fmt: str, sheet: str | None, sample_rows: int) -> tuple[dict, list[str]]:
+def infer_table(path: Path, fmt: str, sheet: str | None = None, sample_rows: int = 100_000) -> tuple[dict, list[str]]:
+    """The drafted schema and the table's header labels as read (to see which columns need renaming)."""
     header, columns, numeric = _read(path, fmt, sheet, sample_rows)
     names = field_names(header)
     fields, key = [], None
@@ -107,10 +108,7 @@ def _read_csv(path: Path, max_rows: int) -> tuple[list[str], list[pa.Array]]:
         data = data[3:]
     if not data.strip():
         raise InferError("tệp rỗng", "the file is empty")
-    first_line = data[:65536].split(b"\n", 1)[0]
-    delimiter = max((",", ";", "\t", "|"), key=lambda d: first_line.count(d.encode()))
-    if first_line.count(delimiter.encode()) == 0:
-        delimiter = ","
+    delimiter = delimiter_of(data[:65536].split(b"\n", 1)[0].decode("utf-8", "replace"))
     parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda row: "skip")
     try:
         header = pcsv.open_csv(io.BytesIO(data), parse_options=parse).schema.names
@@ -128,6 +126,12 @@ def _read_csv(path: Path, max_rows: int) -> tuple[list[str], list[pa.Array]]:
         raise InferError(f"không đọc được dạng CSV ({note})", f"cannot parse it as CSV ({note})") from exc
     table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
     return [nfc(h) for h in header], [c.combine_chunks() for c in table.columns]
+
+
+def delimiter_of(first_line: str) -> str:
+    """The separator of a CSV's header line: the most frequent of , ; tab |, else a comma."""
+    delimiter = max((",", ";", "\t", "|"), key=first_line.count)
+    return delimiter if first_line.count(delimiter) else ","
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -292,6 +296,32 @@ def _infer_type(name: str, values: pa.Array, code_name: bool) -> tuple[str, dict
     return "string", {}
 
 
+def named_as_labels(schema: dict, header: list[str]) -> tuple[dict, list[str] | None]:
+    """The draft with the table's own header cells as field names, so it validates against the file as it is.
+
+    Returns the schema and, when a label differs, the ASCII header row that would give the drafted names
+    (for the agency who wants them). A blank or repeated header cell keeps its drafted name: the gate then
+    says which cell to fill in.
+    """
+    drafted = [f["name"] for f in schema["fields"]]
+    if header == drafted:
+        return schema, None
+    by_name, used = {}, set()
+    for name, label in zip(drafted, header):
+        by_name[name] = label if label.strip() and label not in used else name
+        used.add(by_name[name])
+    fields = []
+    for f in schema["fields"]:
+        f = {**f, "name": by_name.get(f["name"], f["name"])}
+        if f.get("title") == f["name"]:
+            del f["title"]
+        fields.append(f)
+    out = {**schema, "fields": fields}
+    if "primaryKey" in schema:
+        out["primaryKey"] = [by_name.get(k, k) for k in schema["primaryKey"]]
+    return out, drafted
+
+
 # --- command line ------------------------------------------------------------------------------------
 
 def to_yaml(schema: dict) -> str:
@@ -329,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
               f"Error: “{args.file}” is not a csv, xls or xlsx table.", file=sys.stderr)
         return 2
     try:
-        schema, header = _infer(args.file, fmt, args.sheet, 100_000)
+        schema, header = infer_table(args.file, fmt, args.sheet, 100_000)
     except InferError as exc:
         print(f"Lỗi: không đọc được bảng “{args.file}”: {exc.vi}.\nError: cannot read the table “{args.file}”: {exc.en}.",
               file=sys.stderr)
