@@ -426,3 +426,21 @@ def test_fuzz_mutated_fixtures(tmp_path_factory, name, data):
     path = tmp_path_factory.mktemp("mutated") / name
     path.write_bytes(bytes(mutated[:cut]))
     verdict_is_sane(path, path.suffix.lstrip("."))
+
+
+def test_a_sparse_sheet_that_would_fill_memory_is_refused_before_the_gate_reads_it(tmp_path):
+    """Two cells far apart make a tiny file whose grid is 600 million cells: readers build the whole grid.
+    The integrity parse runs in a child with a memory limit, so the gate's own process never reads it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"], sheet["A2"] = "ma", "ten", "01"
+    sheet.cell(row=300_000, column=2_000, value="x")
+    path = tmp_path / "thua.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 20_000
+    problems = Problems()
+    assert check_file(path, "xlsx", "data/a/b/thua.xlsx", problems) is None
+    (error,) = problems.errors
+    assert error.code == "corrupt-file" and "more than 1 GB of memory" in error.en
