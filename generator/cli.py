@@ -99,6 +99,11 @@ def _codeowners(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    if args.report == "links":
+        from .linkcheck import main as links_main
+
+        return links_main(Path(args.root), args.timeout)
+
     from .review import catalogue_review
 
     today = dt.date.fromisoformat(args.today) if args.today else None
@@ -187,6 +192,10 @@ def parser() -> argparse.ArgumentParser:
     cr.add_argument("--root", default=".")
     cr.add_argument("--today", default=None, help="ngày tính (YYYY-MM-DD), mặc định hôm nay")
     cr.set_defaults(func=_report)
+    lk = rsub.add_parser("links", help="kiểm tra mọi địa chỉ ra ngoài: API, giấy phép, nguồn, trang cơ quan (exit 1 if broken)")
+    lk.add_argument("--root", default=".")
+    lk.add_argument("--timeout", type=float, default=10.0, help="giây chờ mỗi địa chỉ (seconds per address)")
+    lk.set_defaults(func=_report)
 
     k = sub.add_parser("keys", help="tài khoản API, góp ý, sao lưu (API accounts, feedback, backups)", add_help=False)
     k.add_argument("rest", nargs=argparse.REMAINDER)
