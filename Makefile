@@ -23,7 +23,7 @@ $(VENV)/.function: function/pyproject.toml $(VENV)/.installed
 build: setup
 	$(BIN)/opendata build
 
-serve: setup
+serve: setup $(VENV)/.function
 	$(BIN)/opendata serve
 
 # Debian packages the tests and document previews need (never a downloaded browser).

@@ -20,8 +20,8 @@ from .errors import InputError, Problem, Problems
 from . import parallel
 from .gitinfo import iso, read_history
 from .model import Dataset, Portfolio
-from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, downloads, files, json_api,
-                      manifest, mkdocs_site, redirects)
+from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, downloads, files, forms,
+                      json_api, manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
 from .tables import TableReadError, head
 from .validate import Report, check_dataset, convert_for_publishing
@@ -45,11 +45,17 @@ class BuildResult:
     warnings: list[Problem]
 
 
-def load(root: Path, base_url: str | None = None) -> tuple[Portfolio, Problems]:
-    """Read and check the portal's input; raise InputError listing every error."""
+def load(root: Path, base_url: str | None = None, function_url: str | None = None) -> tuple[Portfolio, Problems]:
+    """Read and check the portal's input; raise InputError listing every error.
+
+    `base_url` and `function_url` override catalog/portal.yaml (`opendata serve` points the site at
+    itself and at the local function); `function_url=""` builds without the function.
+    """
     catalog = load_catalog(root)
     if base_url:
         catalog.portal.base_url = base_url if base_url.endswith("/") else base_url + "/"
+    if function_url is not None:
+        catalog.portal.function_url = function_url.rstrip("/")
     problems = Problems()
     datasets = load_datasets(root, catalog, problems)
     if problems.errors:
@@ -107,10 +113,10 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
         r.source = converted
 
 
-def build(root: Path, out: Path, base_url: str | None = None) -> BuildResult:
+def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None) -> BuildResult:
     root = root.resolve()
     out = out.resolve()
-    portfolio, problems = load(root, base_url)
+    portfolio, problems = load(root, base_url, function_url)
     with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
         gate(portfolio, problems, Path(workdir))
         if problems.errors:
@@ -134,7 +140,10 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
             operator = portfolio.catalog.agencies[portal.operator].name
             year = portfolio.commit_time[:4]
             mkdocs_site.build(root / "mkdocs.yml", Path(docs), staging, html.escape(portal.name), portal.base_url,
-                              html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch)
+                              html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch,
+                              function_url=portal.function_url)
+        if portal.function_url:
+            forms.copy_assets(staging)  # the function's form scripts and styles, from function/static/
         files.copy(portfolio, staging)
         # Issue 5: conversions, zipped Data Packages and the harvesting standards,
         # each checked by its own validator; a violation fails the build.

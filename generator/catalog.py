@@ -120,7 +120,46 @@ def _load_portal(root: Path, problems: Problems) -> Portal | None:
     )
     if portal.short_name == "":
         portal.short_name = portal.name
+    function_url = f.get("function_url", required=False, default="")
+    if function_url:
+        portal.function_url = check_function_url(function_url, rel, "function_url", problems, base_url or "")
     return portal
+
+
+# Characters a URL may carry (RFC 3986, unreserved + reserved + "%"), minus quotes and "<>", which a
+# URL that goes into pages never needs.
+_URL_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+$")
+
+
+def function_url_problem(value: str) -> tuple[str, str] | None:
+    """Why `value` cannot be the function's URL, in Vietnamese and English; None when it can."""
+    import rfc3986
+
+    reference = rfc3986.uri_reference(value) if _URL_CHARS.match(value) else None
+    if (reference is None or not reference.is_valid(require_scheme=True, require_authority=True)
+            or reference.scheme not in ("http", "https") or not reference.host):
+        return ("phải là một địa chỉ http:// hoặc https:// đầy đủ, ví dụ https://api.opendata.example.gov.vn.",
+                "must be a full http:// or https:// address, e.g. https://api.opendata.example.gov.vn.")
+    if reference.query is not None or reference.fragment is not None or reference.userinfo is not None:
+        return ("không được có tên đăng nhập, “?…” hay “#…”: chỉ địa chỉ gốc của hàm API.",
+                "must not carry a user name, “?…” or “#…”: only the function's root address.")
+    return None
+
+
+def check_function_url(value: str, rel: str, key: str, problems: Problems, base_url: str = "") -> str:
+    """Check the function's URL (catalog/portal.yaml function_url); return it without a trailing slash."""
+    value = value.strip()
+    problem = function_url_problem(value)
+    if problem is None and base_url.startswith("https://") and value.startswith("http://"):
+        problem = ("phải dùng https:// vì cổng dùng https:// (trình duyệt chặn biểu mẫu gửi từ trang https tới http).",
+                   "must use https:// because the portal does (browsers block a form on an https page posting to http).")
+    if problem:
+        problems.error(rel, f"“{key}” = “{value}” {problem[0]}", f"“{key}” = “{value}” {problem[1]}",
+                       "ghi địa chỉ công khai của hàm API (xem docs/function.md), hoặc xóa khóa này để dùng thư điện tử.",
+                       "write the function's public address (see docs/function.md), or remove the key to use email.",
+                       where=key)
+        return ""
+    return value.rstrip("/")
 
 
 def _load_entries(root: Path, agencies: dict, topics: dict, problems: Problems) -> tuple[dict[str, CatalogueEntry], str]:

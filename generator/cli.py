@@ -17,8 +17,16 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
 
     started = time.perf_counter()
+    function_url = getattr(args, "function_url", None)
+    if function_url:
+        from .catalog import function_url_problem
+
+        problem = function_url_problem(function_url)
+        if problem:
+            print(f"LỖI/ERROR --function-url “{function_url}” {problem[0]}\n  ({problem[1]})", file=sys.stderr)
+            return 2
     try:
-        result = build(Path(args.root), Path(args.out), base_url=args.base_url)
+        result = build(Path(args.root), Path(args.out), base_url=args.base_url, function_url=function_url)
     except InputError as exc:
         for problem in exc.problems:
             print(problem.format(), file=sys.stderr)
@@ -139,14 +147,34 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve import function_installed, serve, start_function
 
+    run_function = not args.no_function and function_installed()
+    if not args.no_function and not run_function:
+        print("Chưa cài hàm API nên biểu mẫu đăng ký và góp ý dùng thư điện tử; cài bằng "
+              "pip install -e './function[postgres]' (make serve cài sẵn).\n(The function is not installed: the "
+              "site mails instead of showing the registration and feedback forms.)", file=sys.stderr)
     if not args.no_build:
         args.base_url = f"http://{args.host}:{args.port}/"
+        # The local site talks to the local function, never to a deployed one ("" = the mail fallback).
+        args.function_url = f"http://{args.host}:{args.function_port}" if run_function else ""
         code = _build(args)
         if code:
             return code
-    return serve(Path(args.out), args.host, args.port)
+    function = None
+    if run_function:
+        origins = [f"http://{args.host}:{args.port}"]
+        if args.host in ("127.0.0.1", "localhost"):
+            origins += [f"http://127.0.0.1:{args.port}", f"http://localhost:{args.port}"]
+        try:
+            function = start_function(Path(args.out), Path(args.root), args.host, args.function_port,
+                                      list(dict.fromkeys(origins)))
+        except OSError as exc:
+            print(f"LỖI/ERROR: không chạy được hàm API trên cổng {args.function_port} ({exc}).\n"
+                  f"  Cách sửa: chọn cổng khác bằng --function-port, hoặc --no-function "
+                  f"(Fix: choose another port with --function-port, or --no-function).", file=sys.stderr)
+            return 1
+    return serve(Path(args.out), args.host, args.port, function)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -157,14 +185,22 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--root", default=".", help="thư mục cổng: catalog/, data/, mkdocs.yml (portal root)")
     b.add_argument("--out", default="site", help="thư mục đầu ra (output folder, default site/)")
     b.add_argument("--base-url", default=None, help="địa chỉ gốc thay cho base_url trong catalog/portal.yaml")
+    b.add_argument("--function-url", default=None,
+                   help="địa chỉ hàm API thay cho function_url trong catalog/portal.yaml; \"\" = không dùng hàm "
+                        "(the function's URL instead of portal.yaml's; \"\" = build without it)")
     b.set_defaults(func=_build)
 
-    s = sub.add_parser("serve", help="dựng rồi phục vụ trang tại http://127.0.0.1:8000 (build and serve)")
+    s = sub.add_parser("serve", help="dựng rồi phục vụ trang tại http://127.0.0.1:8000, kèm hàm API tại :8787 "
+                                     "(build and serve the site, with the function beside it)")
     s.add_argument("--root", default=".")
     s.add_argument("--out", default="site")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--no-build", action="store_true", help="phục vụ site/ có sẵn (serve the existing site/)")
+    s.add_argument("--function-port", type=int, default=8787,
+                   help="cổng của hàm API chạy kèm (the local function's port, default 8787)")
+    s.add_argument("--no-function", action="store_true",
+                   help="không chạy hàm API: góp ý và đăng ký qua thư điện tử (no function: forms fall back to email)")
     s.set_defaults(func=_serve)
 
     c = sub.add_parser("validate", help="kiểm tra dữ liệu trước khi công bố (validate before publishing)")
@@ -237,6 +273,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `keys` and `infer` parse their own arguments, options first included
+    # (`opendata keys --database-url URL feedback list`), which argparse's REMAINDER would refuse.
+    if argv and argv[0] in ("keys", "infer"):
+        return {"keys": _keys, "infer": _infer}[argv[0]](argparse.Namespace(rest=argv[1:]))
     args = parser().parse_args(argv)
     return args.func(args)
 

@@ -28,6 +28,9 @@ class Portal:
     reviewers: list[str]
     province_note: str = ""
     province_note_en: str = ""
+    # The function's public URL (API registration, feedback), no trailing slash; "" = not deployed:
+    # feedback goes by mail to the agency and API accounts are requested from the operator by mail.
+    function_url: str = ""
 
 
 @dataclass

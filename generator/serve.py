@@ -1,10 +1,26 @@
-"""Serve a built site locally (for development; production uses any static host)."""
+"""Serve a built site locally, with the function beside it (for development; production uses any static
+host for the site and deploys the function on its own, see docs/function.md).
+
+`opendata serve` builds the site pointing at itself (http://127.0.0.1:8000/) and at the local function
+(http://127.0.0.1:8787), then runs both: the registration and feedback forms work out of the box. The
+function's defaults are embedded: its store is `local/function.db` in the portal folder (git ignores it),
+the site it reads is the one just built, and CORS allows the local site. Any OPENDATA_* variable or
+DATABASE_URL set in the environment still wins (the site folder excepted).
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+LOCAL_STORE = Path("local") / "function.db"  # under the portal's root; /local/ is in .gitignore
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -16,12 +32,94 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(site: Path, host: str, port: int) -> int:
+def function_installed() -> bool:
+    try:
+        import opendata_function.app  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass
+class LocalFunction:
+    url: str
+    database_url: str
+    server: Any
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True  # the lifespan's shutdown writes the usage counts
+        self.thread.join(timeout=10)
+
+
+def function_env(site: Path, root: Path, site_origins: list[str], env: dict[str, str] | None = None) -> dict[str, str]:
+    """The function's settings for local use: embedded defaults under whatever the environment sets."""
+    env = dict(os.environ if env is None else env)
+    env["OPENDATA_SITE"] = str(site.resolve())  # always the site being served
+    if not env.get("DATABASE_URL"):
+        store = (root / LOCAL_STORE).resolve()
+        store.parent.mkdir(parents=True, exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{store}"
+    origins = [o.strip() for o in env.get("OPENDATA_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+    env["OPENDATA_ALLOWED_ORIGINS"] = ",".join(dict.fromkeys(origins + site_origins))  # the local site, always
+    env.setdefault("OPENDATA_RELOAD_SECONDS", "2")  # a rebuild in another terminal shows at once
+    return env
+
+
+def start_function(site: Path, root: Path, host: str, port: int, site_origins: list[str]) -> LocalFunction:
+    """Run the function (uvicorn, one worker) in a thread of this process."""
+    import uvicorn
+    from opendata_function.app import create_app
+    from opendata_function.settings import Settings
+
+    settings = Settings.from_env(function_env(site, root, site_origins))
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="opendata-function", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise OSError(f"the function did not start on {host}:{port} (is the port in use?)")
+        time.sleep(0.02)
+    return LocalFunction(f"http://{host}:{port}", settings.database_url, server, thread)
+
+
+def _stop_on_sigterm() -> None:
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
+def keys_hint(database_url: str) -> str:
+    """The `opendata keys` command that reaches this store (never printing a password)."""
+    if os.environ.get("DATABASE_URL") == database_url:
+        return "opendata keys"  # the environment already points the CLI there
+    path = Path(database_url[len("sqlite:///"):])
+    try:
+        path = path.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return f"opendata keys --database-url sqlite:///{path.as_posix()}"
+
+
+def serve(site: Path, host: str, port: int, function: LocalFunction | None = None) -> int:
     handler = functools.partial(_Handler, directory=str(site))
-    with http.server.ThreadingHTTPServer((host, port), handler) as server:
-        print(f"Đang phục vụ {site} tại http://{host}:{port}/ (Ctrl+C để dừng; serving, Ctrl+C to stop)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    _stop_on_sigterm()
+    try:
+        with http.server.ThreadingHTTPServer((host, port), handler) as server:
+            print(f"Đang phục vụ {site} tại http://{host}:{port}/ (Ctrl+C để dừng; serving, Ctrl+C to stop)",
+                  flush=True)
+            if function is not None:
+                print(f"Hàm API (the function): {function.url}/ — đăng ký (register): http://{host}:{port}/dang-ky-api/\n"
+                      f"Trả lời góp ý (answer feedback): {keys_hint(function.database_url)} feedback list", flush=True)
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+    finally:
+        if function is not None:
+            function.stop()
     return 0

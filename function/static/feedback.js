@@ -1,6 +1,7 @@
 // Feedback on a dataset page (Article 12.4): the public list with answers, and the form.
-// Placed in <section class="odp-feedback" data-dataset="ID" data-function-url="URL">; everything from the
-// server is written with textContent, never as HTML.
+// Placed in <section class="odp-feedback" data-dataset="ID" data-function-url="URL" data-mailto="mailto:…">
+// (the URL may also come from <meta name="opendata-function">); everything from the server is written
+// with textContent, never as HTML.
 (function () {
   "use strict";
   var CATEGORIES = [["quality", "Chất lượng dữ liệu", "Data quality"], ["usability", "Khả năng sử dụng", "Usability"],
@@ -20,7 +21,10 @@
 
   function setup(box) {
     var dataset = box.getAttribute("data-dataset");
-    var base = (box.getAttribute("data-function-url") || window.location.origin).replace(/\/+$/, "");
+    var meta = document.querySelector('meta[name="opendata-function"]');
+    var base = (box.getAttribute("data-function-url") || (meta && meta.getAttribute("content")) ||
+                window.location.origin).replace(/\/+$/, "");
+    var mailto = box.getAttribute("data-mailto") || "";
     var list = el("ol", {"class": "odp-feedback-list"});
     var empty = el("p", {"class": "odp-feedback-empty"},
       "Chưa có góp ý nào được công bố. (No published feedback yet.)");
@@ -91,6 +95,10 @@
         }).catch(function () {
           status.hidden = false;
           status.textContent = "Không kết nối được máy chủ; thử lại sau. (Could not reach the server.)";
+          if (/^mailto:/.test(mailto)) {  // the agency's address still works
+            status.appendChild(document.createTextNode(" "));
+            status.appendChild(el("a", {"href": mailto}, "Gửi qua thư điện tử (send by email)"));
+          }
         });
     });
 

@@ -68,7 +68,8 @@ def sitemap(p: Portfolio) -> bytes:
     base = p.catalog.portal.base_url
     site_date = p.commit_time[:10]
     pages: list[tuple[str, str]] = [("", site_date), (urls.SEARCH_PAGE, site_date), ("agencies/", site_date),
-                                    ("topics/", site_date), ("catalogue/", site_date), ("terms/", site_date)]
+                                    ("topics/", site_date), ("catalogue/", site_date), ("terms/", site_date),
+                                    (urls.API_ACCESS_PAGE, site_date)]
     latest: dict[str, str] = {}
     for d in sorted(p.datasets, key=lambda d: d.id):
         day = d.modified[:10] or site_date

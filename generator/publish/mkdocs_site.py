@@ -36,8 +36,12 @@ def _source_date(epoch: int):
 
 
 def build(config_file: Path, docs: Path, site: Path, site_name: str, site_url: str, copyright: str,
-          epoch: int) -> list[str]:
-    """Build the HTML into `site`; return MkDocs' warnings."""
+          epoch: int, function_url: str = "") -> list[str]:
+    """Build the HTML into `site`; return MkDocs' warnings.
+
+    `function_url` (checked by catalog.py) reaches the frame as `config.extra.function_url`: every page
+    then tells the forms' scripts where the function is (<meta name="opendata-function">).
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -50,6 +54,7 @@ def build(config_file: Path, docs: Path, site: Path, site_name: str, site_url: s
         with _source_date(epoch):
             config = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site),
                                  site_name=site_name, site_url=site_url, copyright=copyright)
+            config.extra["function_url"] = function_url
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config)

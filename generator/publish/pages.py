@@ -27,7 +27,7 @@ from ..model import Dataset, Portfolio, Resource
 from ..rawhtml import MARKER
 from ..text import fold, paragraphs
 from ..vocabularies import FORMATS, FREQUENCIES
-from . import charts, documents, schemaorg, table_chunks, urls
+from . import charts, documents, forms, schemaorg, table_chunks, urls
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NEWEST = 20  # cards the search page shows before its index loads (and without JavaScript)
@@ -84,7 +84,9 @@ def previewable(r: Resource) -> bool:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        # "function/…" are the function's own form snippets (function/static/), included as they are.
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
+                                    jinja2.PrefixLoader({"function": jinja2.FileSystemLoader(str(forms.STATIC))})]),
         autoescape=True,  # metadata comes from pull requests: always text, never markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -142,6 +144,19 @@ class PageWriter:
             self.page(f"topics/{t.id}.md", "topic.html", title=t.name, topic=t, datasets=p.datasets_of_topic(t.id))
         self.page("catalogue/index.md", "catalogue.html", title="Danh mục dữ liệu mở", stats=self.stats())
         self.page("terms.md", "terms.html", title="Điều khoản sử dụng")
+        self.api_access()
+
+    def api_access(self) -> None:
+        """The API registration page: the function's form, or how to ask the operator by mail."""
+        portal = self.p.catalog.portal
+        path = urls.API_ACCESS_PAGE_SOURCE
+        if portal.function_url:
+            self.page(path, "api_access.html", title="Đăng ký tài khoản API", extra_meta={"od_css": [forms.CSS]},
+                      form=forms.register_form(root_of(path)), request_mailto="")
+        else:
+            operator = self.p.catalog.agencies[portal.operator]
+            self.page(path, "api_access.html", title="Đăng ký tài khoản API", form="",
+                      request_mailto=urls.api_request_href(operator.email, portal.name))
 
     def dataset(self, d: Dataset) -> None:
         p = self.p
@@ -154,7 +169,10 @@ class PageWriter:
             return tables[r.name]
 
         common = dict(d=d, agency=agency, topic=p.topic_of(d), entry=p.catalog.entries[d.catalogue])
+        # With the function, the feedback form (function/static/feedback-snippet.html) and its styles.
+        with_form = {"od_css": [forms.CSS]} if p.catalog.portal.function_url else None
         self.page(f"datasets/{d.id}.md", "dataset.html", title=d.title, description=d.description,
+                  extra_meta=with_form,
                   licence=p.catalog.licences.get(d.licence), previews=self.previews,
                   charts=charts.charts(d, read) if charts.views(d) else [],
                   changes=[(iso(epoch), subject) for epoch, subject in self.history.changes.get(d.rel_folder, [])],
@@ -189,9 +207,8 @@ class PageWriter:
 
     def page(self, path: str, template: str, title: str, description: str = "",
              extra_meta: dict[str, Any] | None = None, **context: Any) -> None:
-        depth = path.count("/") + (0 if path.endswith("index.md") else 1)
         body = self.env.get_template(template).render(
-            p=self.p, portal=self.p.catalog.portal, catalog=self.p.catalog, root="../" * depth,
+            p=self.p, portal=self.p.catalog.portal, catalog=self.p.catalog, root=root_of(path),
             search_text=lambda d: dataset_search_text(d, self.p), **context)
         # JSON is valid YAML, and html.escape keeps MkDocs' unescaped
         # {{ page.title }} and <meta description> from running pulled-in markup.
@@ -203,6 +220,11 @@ class PageWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n" + MARKER + "\n" + body,
                           encoding="utf-8")
+
+
+def root_of(path: str) -> str:
+    """From the page written as `path` (MkDocs' directory URLs) back to the site's root."""
+    return "../" * (path.count("/") + (0 if path.endswith("index.md") else 1))
 
 
 def dataset_search_text(d: Dataset, portfolio: Portfolio) -> str:

@@ -54,10 +54,25 @@ def dictionary_csv(dataset_id: str, resource_name: str) -> str:
 
 
 def feedback_href(dataset: Dataset, agency_email: str, portal_name: str) -> str:
-    """Where "send feedback about this dataset" leads. A mail to the agency until the feedback
-    function exists; then only this function changes."""
+    """A mail to the agency about a dataset: the feedback link without the function (no `function_url`
+    in catalog/portal.yaml), and the fallback of its form for visitors without JavaScript."""
     subject = quote(f"Góp ý về bộ dữ liệu {dataset.id} ({portal_name})")
     return f"mailto:{agency_email}?subject={subject}"
+
+
+# API accounts (Article 6.2): the function's registration form, or a mail to the operator.
+API_ACCESS_PAGE = "dang-ky-api/"
+API_ACCESS_PAGE_SOURCE = "dang-ky-api.md"
+
+
+def api_request_href(operator_email: str, portal_name: str) -> str:
+    """A mail asking the operator for an API account, with the details Article 6.2b asks for."""
+    subject = quote(f"Đề nghị cấp tài khoản API ({portal_name})")
+    body = quote("Họ và tên (full name):\nĐịa chỉ (address):\nThư điện tử (email):\n"
+                 "Số điện thoại (phone):\nTổ chức, nếu có (organisation, optional):\n\n"
+                 "Tôi đồng ý với điều khoản sử dụng của cổng. "
+                 "(I accept the portal's terms of use.)\n")
+    return f"mailto:{operator_email}?subject={subject}&body={body}"
 
 
 SEARCH_PAGE = "datasets/"

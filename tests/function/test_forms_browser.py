@@ -73,7 +73,7 @@ def test_feedback_widget_from_form_to_public_answer(make_api, site_server, page)
     shutil.copy(STATIC / "odp-forms.css", root / "assets" / "odp-forms.css")
     snippet = ((STATIC / "feedback-snippet.html").read_text(encoding="utf-8")
                .replace("{{ dataset.id }}", "co-so-y-te").replace("{{ function_url }}", api.url)
-               .replace("{{ agency_email }}", "syt@example.vn").replace("{{ base_url }}", "/"))
+               .replace("{{ mailto }}", "mailto:syt@example.vn").replace("{{ base_url }}", "/"))
     (root / "dataset.html").write_text(
         '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Cơ sở y tế</title>'
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/odp-forms.css"></head><body><main class="odp-page">'
