@@ -31,6 +31,7 @@ table whose inputs did not change (`key`); the rest run in worker processes.
 from __future__ import annotations
 
 import csv
+import gc
 import datetime as dt
 import hashlib
 import io
@@ -455,7 +456,7 @@ def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int |
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(jobs) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
         # fork: workers start at once and need no importable __main__ (spawn re-runs the caller's script).
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze) as pool:
             made = list(pool.map(_convert_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     else:
         made = [_convert_job(job) for job in jobs]
