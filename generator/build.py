@@ -7,6 +7,7 @@ leaves the last good site in place.
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import shutil
@@ -111,16 +112,22 @@ def build(root: Path, out: Path, base_url: str | None = None) -> BuildResult:
     root = root.resolve()
     out = out.resolve()
     portfolio, problems = load(root, base_url)
-    with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
-        gate(portfolio, problems, Path(workdir))
-        if problems.errors:
-            raise InputError(problems.errors)
-        files.measure(portfolio)
-        table_previews = previews(portfolio, problems)
-        if problems.errors:
-            raise InputError(problems.errors)
-        warnings = problems.warnings
-        _publish(root, out, portfolio, table_previews, warnings)
+    previous_gc = gc.get_threshold()
+    parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it
+    try:
+        with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
+            gate(portfolio, problems, Path(workdir))
+            if problems.errors:
+                raise InputError(problems.errors)
+            files.measure(portfolio)
+            table_previews = previews(portfolio, problems)
+            if problems.errors:
+                raise InputError(problems.errors)
+            warnings = problems.warnings
+            _publish(root, out, portfolio, table_previews, warnings)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*previous_gc)
     return BuildResult(portfolio, out, warnings)
 
 
@@ -141,15 +148,13 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         html_dir = scratch / "html"
         pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir))
         jobs.append(pages)
-        files.copy(portfolio, staging)
-        # search index, table chunks, dictionaries, feed, sitemap (which replaces MkDocs' own)
-        jobs.append(discovered := parallel.Background(lambda: discovery.write(portfolio, staging)))
+        jobs.append(discovered := parallel.Background(lambda: _files(portfolio, staging)))
         # Issue 5: conversions, zipped Data Packages and the harvesting standards,
         # each checked by its own validator; a violation fails the build.
+        jobs.append(zipped := parallel.Background(lambda: _zips(portfolio, staging)))
         previous = out if out.is_dir() else None
         made = conversions.write(portfolio, staging, previous=previous)
-        zips = datapackage_zip.write(portfolio, staging)
-        datapackage_zip.write_descriptors(portfolio, staging)
+        zips = zipped.result()
         extra = downloads.merge(conversions.downloads(made), zips)
         jobs.append(standards := parallel.Background(lambda: _standards(portfolio, staging, extra, made, zips)))
         published = dcat.write(portfolio, staging, extra)
@@ -193,6 +198,20 @@ def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, h
     year = portfolio.commit_time[:4]
     mkdocs_site.build(root / "mkdocs.yml", docs, html_dir, html.escape(portal.name), portal.base_url,
                       html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch)
+
+
+def _files(portfolio: Portfolio, staging: Path) -> None:
+    """The agencies' files, then what is made from the published copies: search index, table chunks,
+    dictionaries, feed and sitemap (which replaces MkDocs' own)."""
+    files.copy(portfolio, staging)
+    discovery.write(portfolio, staging)
+
+
+def _zips(portfolio: Portfolio, staging: Path) -> downloads.Downloads:
+    """Each dataset's zipped Data Package and its datapackage.json."""
+    zips = datapackage_zip.write(portfolio, staging)
+    datapackage_zip.write_descriptors(portfolio, staging)
+    return zips
 
 
 def _standards(portfolio: Portfolio, staging: Path, extra: downloads.Downloads, made: list, zips: downloads.Downloads
