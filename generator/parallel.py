@@ -105,7 +105,9 @@ class Background(Generic[R]):
                 self._outcome = self._recv.recv()
             except EOFError:
                 self._proc.join()
-                self._outcome = (False, RuntimeError(f"a build worker stopped (exit code {self._proc.exitcode})"))
+                code = self._proc.exitcode
+                self._outcome = (False, RuntimeError(f"một bước của bản dựng đã dừng giữa chừng (mã thoát {code}); "
+                                                     f"a build worker stopped (exit code {code})"))
             finally:
                 self._recv.close()
             self._proc.join()
