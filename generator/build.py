@@ -7,6 +7,7 @@ leaves the last good site in place.
 
 from __future__ import annotations
 
+import gc
 import html
 import os
 import shutil
@@ -117,74 +118,131 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
     root = root.resolve()
     out = out.resolve()
     portfolio, problems = load(root, base_url, function_url)
-    with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
-        gate(portfolio, problems, Path(workdir))
-        if problems.errors:
-            raise InputError(problems.errors)
-        files.measure(portfolio)
-        table_previews = previews(portfolio, problems)
-        if problems.errors:
-            raise InputError(problems.errors)
-        warnings = problems.warnings
-        _publish(root, out, portfolio, table_previews, warnings)
+    previous_gc = gc.get_threshold()
+    parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it
+    try:
+        with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
+            gate(portfolio, problems, Path(workdir))
+            if problems.errors:
+                raise InputError(problems.errors)
+            files.measure(portfolio)
+            table_previews = previews(portfolio, problems)
+            if problems.errors:
+                raise InputError(problems.errors)
+            warnings = problems.warnings
+            _publish(root, out, portfolio, table_previews, warnings)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*previous_gc)
     return BuildResult(portfolio, out, warnings)
 
 
 def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem]) -> None:
+    """Write every output into a staging folder, then swap it in.
+
+    Independent steps run side by side (parallel.Background, each in a forked
+    child): the pages and MkDocs (into a folder of their own, merged at the
+    end), the discovery files, and data.json + CKAN + the JSON API, while this
+    process makes the conversions, zips and DCAT-AP. Each step writes its own
+    files, so the output is the same whichever finishes first.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.pages-", dir=out.parent))
+    jobs: list[parallel.Background] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="opendata-docs-") as docs:
-            PageWriter(portfolio, Path(docs), table_previews).write_all()
-            portal = portfolio.catalog.portal
-            operator = portfolio.catalog.agencies[portal.operator].name
-            year = portfolio.commit_time[:4]
-            mkdocs_site.build(root / "mkdocs.yml", Path(docs), staging, html.escape(portal.name), portal.base_url,
-                              html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch,
-                              function_url=portal.function_url)
-        if portal.function_url:
-            forms.copy_assets(staging)  # the function's form scripts and styles, from function/static/
-        files.copy(portfolio, staging)
+        html_dir = scratch / "html"
+        pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir))
+        jobs.append(pages)
+        jobs.append(discovered := parallel.Background(lambda: _files(portfolio, staging)))
         # Issue 5: conversions, zipped Data Packages and the harvesting standards,
         # each checked by its own validator; a violation fails the build.
+        jobs.append(zipped := parallel.Background(lambda: _zips(portfolio, staging)))
         previous = out if out.is_dir() else None
         made = conversions.write(portfolio, staging, previous=previous)
-        zips = datapackage_zip.write(portfolio, staging)
-        datapackage_zip.write_descriptors(portfolio, staging)
+        zips = zipped.result()
         extra = downloads.merge(conversions.downloads(made), zips)
+        jobs.append(standards := parallel.Background(lambda: _standards(portfolio, staging, extra, made, zips)))
         published = dcat.write(portfolio, staging, extra)
         changed = published.changed_since(previous, staging)
-        verdicts = parallel.map_chunks(lambda ids: dcat.check(published.graph(only=ids)), changed, DCAT_CHUNK) \
-            if changed else [dcat.check(published.graph(only=[]))]
-        ok = all(v[0] for v in verdicts)
-        text = "\n".join(v[1] for v in verdicts if not v[0])
-        if not ok:
+        verdict = dcat.check_published(published, changed, DCAT_CHUNK)
+        if not verdict.conforms:
             raise InputError([Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
-                                      f"the DCAT-AP metadata violates the mandatory shapes:\n{text[:4000]}",
+                                      f"the DCAT-AP metadata violates the mandatory shapes:\n{verdict.report[:4000]}",
                                       code="dcat-ap")])
-        advice, _ = dcat.recommendations(published.graph(only=changed))
-        if advice:
+        if verdict.advice:
             warnings.append(Problem("site/dcat/catalog.ttl",
-                                    f"DCAT-AP: {advice} khuyến nghị chưa đạt (shapes_recommended.ttl), ví dụ thiếu phạm vi thời gian.",
-                                    f"DCAT-AP: {advice} recommended properties missing (shapes_recommended.ttl), "
+                                    f"DCAT-AP: {verdict.advice} khuyến nghị chưa đạt (shapes_recommended.ttl), ví dụ thiếu phạm vi thời gian.",
+                                    f"DCAT-AP: {verdict.advice} recommended properties missing (shapes_recommended.ttl), "
                                     "e.g. no temporal coverage.", severity="warning", code="dcat-ap-recommended"))
-        document = datajson.write(portfolio, staging, extra)
-        errors = datajson.check(document)
+        errors = standards.result()
         if errors:
             raise InputError([Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
                                       f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}",
                                       code="data-json")])
-        ckan.write(portfolio, staging, extra)
-        json_api.write(portfolio, staging, {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips)
-                                             for d in portfolio.datasets})
-        redirects.write(portfolio, staging, redirects.old_ids(root))
-        discovery.write(portfolio, staging)  # search index, table chunks, dictionaries, feed, sitemap
+        discovered.result()
+        pages.result()
+        _merge(html_dir, staging)
+        redirects.write(portfolio, staging, redirects.old_ids(root))  # never over a page: after the merge
         manifest.write(portfolio, staging)
         os.chmod(staging, 0o755)
         _swap(staging, out)
     except BaseException:
+        for job in jobs:
+            job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path) -> None:
+    """The generator's pages, wrapped by MkDocs in the theme, into `html_dir`."""
+    PageWriter(portfolio, docs, table_previews).write_all()
+    portal = portfolio.catalog.portal
+    operator = portfolio.catalog.agencies[portal.operator].name
+    year = portfolio.commit_time[:4]
+    mkdocs_site.build(root / "mkdocs.yml", docs, html_dir, html.escape(portal.name), portal.base_url,
+                      html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch,
+                      function_url=portal.function_url)
+
+
+def _files(portfolio: Portfolio, staging: Path) -> None:
+    """The agencies' files, then what is made from the published copies: search index, table chunks,
+    dictionaries, feed and sitemap (which replaces MkDocs' own)."""
+    files.copy(portfolio, staging)
+    if portfolio.catalog.portal.function_url:
+        forms.copy_assets(staging)  # the function's form scripts and styles, from function/static/
+    discovery.write(portfolio, staging)
+
+
+def _zips(portfolio: Portfolio, staging: Path) -> downloads.Downloads:
+    """Each dataset's zipped Data Package and its datapackage.json."""
+    zips = datapackage_zip.write(portfolio, staging)
+    datapackage_zip.write_descriptors(portfolio, staging)
+    return zips
+
+
+def _standards(portfolio: Portfolio, staging: Path, extra: downloads.Downloads, made: list, zips: downloads.Downloads
+               ) -> list[str]:
+    """data.json, the CKAN-style API and the dataset JSON; return data.json's errors against POD 1.1."""
+    document = datajson.write(portfolio, staging, extra)
+    errors = datajson.check(document)
+    ckan.write(portfolio, staging, extra)
+    json_api.write(portfolio, staging, {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips)
+                                         for d in portfolio.datasets})
+    return errors
+
+
+def _merge(source: Path, target: Path) -> None:
+    """Move MkDocs' output into the staging folder. A file that a later step wrote (the sitemap) stays:
+    those steps used to run after MkDocs and overwrite its file."""
+    for entry in os.scandir(source):
+        there = target / entry.name
+        if entry.is_dir(follow_symlinks=False) and there.is_dir():
+            _merge(Path(entry.path), there)
+        elif not os.path.lexists(there):
+            os.rename(entry.path, there)
 
 
 def _swap(staging: Path, out: Path) -> None:

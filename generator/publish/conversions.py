@@ -46,6 +46,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .. import parallel
 from ..model import Dataset, Portfolio, Resource
 from ..tables import TableReadError, _cell
 from ..text import nfc
@@ -455,7 +456,7 @@ def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int |
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(jobs) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
         # fork: workers start at once and need no importable __main__ (spawn re-runs the caller's script).
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=parallel.calm_gc) as pool:
             made = list(pool.map(_convert_job, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     else:
         made = [_convert_job(job) for job in jobs]

@@ -9,11 +9,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, parallel
 from ..model import Portfolio
 from .files import sha256_file
 from .json_api import write_json
 from .urls import MANIFEST
+
+
+HASH_CHUNK = 2000  # files per worker task
 
 
 def _published(site: Path) -> list[str]:
@@ -22,10 +25,10 @@ def _published(site: Path) -> list[str]:
 
 
 def write(p: Portfolio, site: Path) -> None:
-    files = []
-    for rel in _published(site):
-        digest, size = sha256_file(site / rel)
-        files.append({"path": rel, "sha256": digest, "size": size})
+    rels = _published(site)
+    hashed = parallel.map_chunks(lambda part: [sha256_file(site / rel) for rel in part], rels, HASH_CHUNK)
+    files = [{"path": rel, "sha256": digest, "size": size}
+             for rel, (digest, size) in zip(rels, (x for part in hashed for x in part))]
     write_json(site / MANIFEST, {
         "portal": p.catalog.portal.id,
         "base_url": p.catalog.portal.base_url,
