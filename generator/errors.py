@@ -81,3 +81,6 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
+
+    def __reduce__(self):  # raised in a build worker, re-raised by the parent: keep the problems
+        return (InputError, (self.problems,))

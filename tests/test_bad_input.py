@@ -130,3 +130,12 @@ def test_every_error_of_a_build_is_reported_at_once(built_portal):
 def test_usage_error_exits_2():
     result = run_cli("build", "--no-such-flag")
     assert result.returncode == 2
+
+
+@pytest.mark.parametrize("broken", ["nav: [\n", "theme: {name: khong-co-theme}\n"])
+def test_broken_mkdocs_configuration_is_named_not_a_traceback(built_portal, broken):
+    portal, before = built_portal
+    with (portal / "mkdocs.yml").open("a", encoding="utf-8") as f:
+        f.write(broken)
+    stderr = _fails_and_keeps_site(portal, before, "LỖI/ERROR mkdocs.yml", "MkDocs could not build the pages")
+    assert "Traceback" not in stderr

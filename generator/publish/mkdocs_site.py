@@ -11,6 +11,8 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import InputError, Problem
+
 
 class _Collect(logging.Handler):
     def __init__(self) -> None:
@@ -44,6 +46,7 @@ def build(config_file: Path, docs: Path, site: Path, site_name: str, site_url: s
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
 
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
@@ -60,6 +63,14 @@ def build(config_file: Path, docs: Path, site: Path, site_name: str, site_url: s
                 mkdocs_build(config)
             finally:
                 config.plugins.on_shutdown()
+    except MkDocsException as exc:  # a broken mkdocs.yml or theme: say so, never a traceback or silence
+        detail = "; ".join(m for m in dict.fromkeys([*handler.messages, str(exc)]) if m.strip())
+        raise InputError([Problem(config_file.name, f"MkDocs không dựng được trang: {detail}",
+                                  f"MkDocs could not build the pages: {detail}",
+                                  "sửa mkdocs.yml (cú pháp YAML, theme, markdown_extensions) theo thông báo; "
+                                  "so sánh với bản mẫu trong kho mã.",
+                                  "fix mkdocs.yml (YAML syntax, theme, markdown_extensions) as the message says; "
+                                  "compare it with the repository's sample.", code="mkdocs-config")]) from None
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
