@@ -400,6 +400,9 @@ def _plan_files(files: list[Path], staging: Path, problems: Problems) -> list[Pl
         declared = kind if kind in FILE_FORMATS else extension
         target = _unique_file(stem, declared, targets)
         staged = staging / target
+        if path.stat().st_size > file_checks.Limits().max_bytes:  # refused on its size: no need to copy it
+            file_checks.check_file(path, declared, str(Path(shown).with_suffix(f".{declared}")), problems)
+            continue
         shutil.copyfile(path, staged)
         # The gate's own file check (macros, passwords, wrong type, zip bombs), on the copy: readers go by
         # the extension. Messages name the file as the agency knows it, with its real extension.
