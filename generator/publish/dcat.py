@@ -698,15 +698,9 @@ def check(g: Graph) -> tuple[bool, str]:
     return ok, "\n".join(texts)
 
 
-def recommendations(g: Graph) -> tuple[int, str]:
-    """The recommended shapes, as warnings: (how many, pyshacl's report)."""
-    _, text, violations, warnings = _validate(g, "shapes_recommended.ttl")
-    return violations + warnings, text if violations + warnings else ""
-
-
 @dataclass
 class Verdict:
-    """`check` and `recommendations` of a whole catalogue, made from the verdicts on its parts."""
+    """The mandatory and recommended shapes' verdict on a whole catalogue, made from the verdicts on its parts."""
 
     conforms: bool
     report: str  # pyshacl's report of the parts that violate the mandatory shapes
