@@ -28,6 +28,7 @@ from typing import Callable
 import yaml
 
 from .catalog import ID_PATTERN, load_catalog
+from .checks.descriptor import EMAIL
 from .datasets import DESCRIPTOR, load_dataset, load_datasets
 from .errors import InputError, Problem, Problems
 from .model import Catalog, CatalogueEntry
@@ -35,7 +36,6 @@ from .text import nfc, slugify
 from .vocabularies import FILE_FORMATS, FORMATS, FREQUENCIES
 
 TEXT_EXTENSIONS = {"csv", "txt", "tsv"}  # plain text the gate reads as CSV
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^0[0-9]{9,10}$")
 
 
@@ -428,7 +428,7 @@ def _plan_files(files: list[Path], staging: Path, problems: Problems) -> list[Pl
 def _plan_tables(plan: Planned, path: Path, label: str, rel: str, names: set[str], problems: Problems) -> bool:
     """One resource per table (per sheet of a workbook), with its drafted schema; `label` is the file's own name."""
     from .checks.encoding import check_encoding
-    from .checks.infer import InferError, infer_table, named_as_labels
+    from .checks.infer import InferError, csv_delimiter, infer_table, named_as_labels
 
     sheets: list[str | None] = [None]
     if plan.kind == "csv":
@@ -453,7 +453,7 @@ def _plan_tables(plan: Planned, path: Path, label: str, rel: str, names: set[str
         renamed = [f["name"] for f in fields]
         if plan.kind == "csv":
             # Unless it already is one, a CSV is written again as UTF-8 with commas and the field names as header.
-            if header != renamed or detected.encoding != "utf-8" or _delimiter(path) != ",":
+            if header != renamed or detected.encoding != "utf-8" or csv_delimiter(path) != ",":
                 plan.rewrite_csv = renamed
                 plan.notes.append((
                     f"“{plan.target}”: lưu lại dạng CSV UTF-8, dòng tiêu đề dùng tên cột không dấu "
@@ -495,25 +495,12 @@ def _sheets(path: Path) -> list[str | None]:
     return names
 
 
-def _csv_text(source: Path) -> str:
-    from .checks.encoding import decode, detect
-
-    data = source.read_bytes()
-    detected = detect(data)
-    return data.decode("utf-8-sig") if detected.encoding in ("utf-8", "utf-8-sig") else decode(data, detected.encoding)
-
-
-def _delimiter(source: Path) -> str:
-    from .checks.infer import delimiter_of
-
-    return delimiter_of(_csv_text(source)[:65536].split("\n", 1)[0])
-
-
 def _write_csv(source: Path, target: Path, header: list[str]) -> None:
-    from .checks.infer import delimiter_of
+    """The CSV again as UTF-8 NFC with commas, `header` as its first row, every other row unchanged."""
+    from .checks.infer import csv_delimiter, csv_text
 
-    text = nfc(_csv_text(source))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text[:65536].split("\n", 1)[0]))
+    text = nfc(csv_text(source.read_bytes()))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(source))
     with target.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         next(reader, None)
@@ -602,5 +589,4 @@ def main(args) -> int:
         licence=args.licence, frequency=args.frequency, contact_name=args.contact_name,
         contact_email=args.contact_email, contact_phone=args.contact_phone,
         files=[Path(f) for f in args.files], apis=list(args.api or []))
-    # With every answer on the command line there is nothing to ask.
     return run(Path(args.root), answers, Prompter(interactive))

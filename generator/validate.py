@@ -154,20 +154,13 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
 def _draft_schema(dataset: Dataset, resource: Resource, problems: Problems, report: Report) -> None:
     """Draft the missing schema of a table, once the file passed the same safety checks as any other."""
     from .checks import files
-    from .checks.infer import InferError, infer_table, named_as_labels, to_yaml
+    from .checks.infer import InferError, csv_delimiter, infer_table, named_as_labels, to_yaml
 
     rel = f"{dataset.rel_folder}/{resource.path}"
     if files.check_file(resource.source, resource.format, rel, problems) is None:
         return
     if resource.format == "csv":
-        from .checks.encoding import decode, detect
-        from .checks.infer import delimiter_of
-
-        data = resource.source.read_bytes()[:65536]
-        found = detect(data)
-        first = (decode(data, found.encoding) if found.encoding not in ("utf-8", "utf-8-sig", "unknown")
-                 else data.decode("utf-8", "replace")).lstrip("\ufeff").split("\n", 1)[0]
-        separator = delimiter_of(first)
+        separator = csv_delimiter(resource.source)
         if separator != ",":
             shown = {";": "dấu chấm phẩy “;”", "\t": "dấu tab", "|": "dấu “|”"}[separator]
             problems.error(rel, f"các cột của tệp ngăn cách bằng {shown}; cổng đọc CSV ngăn cách bằng dấu phẩy.",

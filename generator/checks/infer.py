@@ -134,6 +134,23 @@ def delimiter_of(first_line: str) -> str:
     return delimiter if first_line.count(delimiter) else ","
 
 
+def csv_text(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 (without its BOM), or the Vietnamese legacy encoding they were detected in."""
+    from .encoding import decode, detect
+
+    found = detect(data)
+    if found.encoding in ("utf-8", "utf-8-sig", "unknown"):
+        return data.decode("utf-8-sig", errors="replace")
+    return decode(data, found.encoding)
+
+
+def csv_delimiter(path: Path) -> str:
+    """The separator of the CSV at `path`, read from its header line only."""
+    with Path(path).open("rb") as f:
+        first = f.read(65536).split(b"\n", 1)[0]
+    return delimiter_of(csv_text(first))
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
