@@ -491,12 +491,6 @@ def catalog_graph(p: Portfolio, downloads: Downloads | None = None) -> Graph:
     return catalog_triples(p, downloads).graph()
 
 
-def dataset_graph(p: Portfolio, d: Dataset, extra: list[Download] | None = None) -> Graph:
-    g = _graph()
-    g += dataset_triples(p, d, extra)
-    return g
-
-
 def _graph() -> Graph:
     g = Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
@@ -734,9 +728,3 @@ def check_published(published: Published, only: list[str], size: int = 100) -> V
     for _, _, found in parts:
         advice |= found
     return Verdict(all(ok for ok, _, _ in parts), "\n".join(text for ok, text, _ in parts if not ok), len(advice))
-
-
-def vocabulary_report(g: Graph) -> tuple[int, str]:
-    """The EU controlled-vocabulary shapes (informative: they expect EU-only publishers and IRIs)."""
-    _, text, violations, warnings = _validate(g, "mdr-vocabularies.shape.ttl")
-    return violations + warnings, text if violations + warnings else ""
