@@ -24,7 +24,8 @@ from .model import Dataset, Portfolio
 from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, downloads, files, forms,
                       json_api, manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
-from .tables import TableReadError, head
+from . import tables
+from .tables import TableReadError
 from .validate import Report, check_dataset, convert_for_publishing
 
 
@@ -75,7 +76,7 @@ def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], 
             if not r.tabular or r.source is None:
                 continue
             try:
-                header, rows = head(r.source, r.format, r.sheet)
+                header, rows = tables.of(r).head(10)
             except TableReadError as exc:
                 problems.error(d.descriptor_file, f"không đọc được bảng “{r.path}”: {exc}.",
                                f"cannot read table “{r.path}”: {exc}.",
@@ -95,10 +96,12 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
     A CSV in a legacy Vietnamese encoding is published as UTF-8 NFC: its
     resource is pointed at the converted copy in `workdir`.
     """
+    readings = workdir / "tables"
+
     def check(chunk: list[Dataset]) -> tuple[list[Problem], dict]:
         found, report = Problems(), Report()
         for d in chunk:
-            check_dataset(d, portfolio.catalog, found, report, offline=True)
+            check_dataset(d, portfolio.catalog, found, report, offline=True, readings=readings)
         return found.items, report.conversions
 
     conversions_needed: dict = {}
@@ -112,6 +115,12 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
         converted.parent.mkdir(parents=True, exist_ok=True)
         converted.write_bytes(convert_for_publishing(r, encoding))
         r.source = converted
+    # Every output is made from the gate's reading of a table: none reads the file again.
+    for d in portfolio.datasets:
+        for r in d.resources:
+            saved = tables.saved(readings, d.id, r.name)
+            if r.tabular and saved.is_file():
+                r.reading, r.layout = saved, tables.load_layout(saved)
 
 
 def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None) -> BuildResult:

@@ -114,6 +114,10 @@ class Resource:
     source: Path | None = None
     size: int | None = None
     sha256: str | None = None
+    # Filled for tables by the build's gate: the table as the gate read it (generator.tables.Table.save),
+    # which every output is made from, and what the reader decided (header rows, rows left out, sheet).
+    reading: Path | None = None
+    layout: Any = None
 
     @property
     def is_api(self) -> bool:

@@ -107,7 +107,10 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
 
 
 def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report: Report, offline: bool = False,
-                  max_errors: int = 1000) -> None:
+                  max_errors: int = 1000, readings: Path | None = None) -> None:
+    """Check one dataset. `readings`: a folder where each table is saved as the gate read it (the build's
+    outputs are made from these, never from a second reading)."""
+    from . import tables as reader
     from .checks import files, personal, tables
     from .checks.encoding import check_encoding, decode
 
@@ -142,13 +145,12 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                                            sheet=resource.sheet, encoding=encoding, max_errors=max_errors)
             report.stats.tables += 1
             report.stats.rows += result.rows
-            if result.rows == 0 and result.errors:
+            if result.table is None:
                 continue  # unreadable: already reported by validate_table
-            try:
-                table = tables.read_table(source, resource.format, sheet=resource.sheet, encoding=encoding)
-            except tables.TableReadError:
-                continue
-            personal.check_personal_data(table, resource.schema, rel, resource.name, decision, problems)
+            personal.check_personal_data(result.table.as_arrow(), resource.schema, rel, resource.name, decision,
+                                         problems)
+            if readings is not None:
+                result.table.save(reader.saved(readings, dataset.id, resource.name))
 
 
 def _draft_schema(dataset: Dataset, resource: Resource, problems: Problems, report: Report) -> None:

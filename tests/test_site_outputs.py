@@ -12,6 +12,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from generator.model import Resource
+
 from conftest import ROOT
 
 from generator.build import load
@@ -122,10 +124,15 @@ def test_one_chunk_tables_have_no_order_files(tmp_path):
     assert not info.ordered and not list(tmp_path.glob("o*.json"))
 
 
+def resource_of(path, fmt="csv", sheet=None):
+    return Resource(name="t", title="t", description="", format=fmt, path=path.name, mediatype="", schema=None,
+                    sheet=sheet, descriptor={}, source=path)
+
+
 def test_reading_keeps_leading_zeros_and_survives_ragged_rows(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("ma,ten\n007,Hà Nội\n010\n011,x,extra\n", encoding="utf-8")
-    header, rows = table_chunks.read_table(path, "csv", None)
+    header, rows = table_chunks.read_table(resource_of(path))
     assert header == ["ma", "ten"] and rows[0] == ["007", "Hà Nội"]
     table_chunks.write_table(header, rows, None, tmp_path / "out")
     assert json.loads((tmp_path / "out/0.json").read_text("utf-8")) == [["007", "Hà Nội"], ["010", ""], ["011", "x"]]
@@ -135,7 +142,7 @@ def test_unreadable_table_gets_no_chunks(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes(b"ma,ten\n\xff\xfe\x00bad\n")
     with pytest.raises(table_chunks.TableReadError):
-        table_chunks.read_table(path, "csv", None)
+        table_chunks.read_table(resource_of(path))
 
 
 # --- charts ---------------------------------------------------------------------------------
@@ -173,7 +180,7 @@ def test_chart_svg_is_sanitised_and_titled():
 
 def test_sample_views_render(portfolio):
     d = next(d for d in portfolio.datasets if d.id == "chi-so-gia-tieu-dung-2024")
-    [chart] = charts.charts(d, lambda r: table_chunks.read_table(r.source, r.format, r.sheet))
+    [chart] = charts.charts(d, table_chunks.read_table)
     assert chart.error == "" and chart.svg.count("<path") > 3
 
 

@@ -19,10 +19,7 @@ and say what to change. Cells stay text: codes keep their leading zeros.
 from __future__ import annotations
 
 import base64
-import codecs
-import csv
 import datetime as dt
-import io
 import operator
 import re
 import time
@@ -37,21 +34,11 @@ import dateutil.parser
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from ..errors import Problems
-from ..tables import TableReadError as _TableReadError, select_sheet
+from ..tables import Table, TableReadError, describe_skipped, read
 
-# As frictionless: a long text cell is data, not an error.
-csv.field_size_limit(2147483646)
-
-BLOCK_SIZE = 4 << 20  # pyarrow reads in blocks; one CSV row must fit in a block (else Python's csv reads the file)
-PYTHON_CSV_LIMIT = 64 << 20  # files pyarrow refuses are re-read by Python's csv (frictionless' reader) up to this size
-SAMPLE_ROWS = 100  # frictionless looks for the header row among the first 100 rows
-SAMPLE_BYTES = 16 << 20  # ... read at most this far
 DISTINCT_SAMPLE = 20_000  # a column with few distinct values among its first rows is read value by value
-MAX_RAGGED = 200_000  # rows with the wrong number of cells kept aside; more than this is read by Python's csv
-MAX_COLUMNS = 5_000  # more is not a table a person keeps
 CELL_SHOWN = 80  # characters of a cell quoted in a message
 CELL_KEPT = 500  # characters of a cell kept in the machine-readable report
 MISSING_VALUES = [""]
@@ -66,276 +53,13 @@ FALSE_VALUES = ["false", "False", "FALSE", "0"]
 DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
-class TableReadError(_TableReadError):
-    """The table cannot be read at all; carries the problem to report."""
-
-    def __init__(self, code: str, vi: str, en: str, fix_vi: str, fix_en: str):
-        super().__init__(en)
-        self.code, self.vi, self.en, self.fix_vi, self.fix_en = code, vi, en, fix_vi, fix_en
-
-
 @dataclass
 class TableResult:
     rows: int  # data rows read
     fields: int
     errors: int  # total errors found (may exceed those recorded)
     seconds: float
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Reading: a header and string columns, rows numbered as frictionless numbers them
-
-
-@dataclass
-class _Grid:
-    labels: list[str]  # the header row (stripped, as frictionless reads labels); [] when the first row is empty
-    columns: list[pa.Array]  # one string array per header position; null: the row has no such cell
-    numbers: np.ndarray  # frictionless' row number of every data row (the header is row 1); not always in order
-    extras: dict[int, list[str]] = dc_field(default_factory=dict)  # data row index -> its cells beyond the header
-
-    @property
-    def rows(self) -> int:
-        return len(self.numbers)
-
-
-def read_table(path: Path, fmt: str, sheet: str | None = None, encoding: str = "utf-8") -> pa.Table:
-    """The table's data rows, every cell as text (leading zeros kept), columns named by the header row.
-
-    A row with fewer cells than the header has nulls; cells beyond the header
-    are left out. Raises TableReadError when the file cannot be read.
-    """
-    grid = _read_grid(Path(path), fmt, sheet, encoding, 0)
-    return pa.table(grid.columns, names=grid.labels) if grid.columns else pa.table({})
-
-
-def _read_grid(path: Path, fmt: str, sheet: str | None, encoding: str, width_without_header: int) -> _Grid:
-    if fmt in ("xls", "xlsx"):
-        return _read_sheet(path, sheet)
-    return _read_csv(path, encoding, width_without_header)
-
-
-def _read_csv(path: Path, encoding: str, width_without_header: int) -> _Grid:
-    utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig", "ascii")
-    text_encoding = "utf-8-sig" if utf8 else encoding
-    try:
-        sample, offsets = _sample(path, text_encoding)
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(None) from exc
-    except (OSError, LookupError, csv.Error) as exc:
-        raise _unreadable(str(exc)) from exc
-    if not sample:
-        return _Grid([], [], np.zeros(0, np.int64))
-    header = _header_row(sample)
-    _check_width(len(sample[header]))
-    if sample[header] and (utf8 or offsets[header] == 0):
-        try:
-            return _read_csv_arrow(path, "utf8" if utf8 else encoding, offsets[header], sample[header], header)
-        except (pa.ArrowException, _Fallback) as exc:
-            reason = str(exc)
-            if path.stat().st_size > PYTHON_CSV_LIMIT:
-                if "UTF8" in reason or "utf8" in reason:
-                    raise _not_utf8(None) from exc
-                raise _unreadable(reason) from exc
-    return _read_csv_python(path, text_encoding, header, width_without_header)
-
-
-def _check_width(width: int) -> None:
-    if width > MAX_COLUMNS:  # not a table a person keeps; refuse it before it costs minutes
-        raise TableReadError("format-error", f"bảng có {width} cột, quá nhiều cho một bảng dữ liệu (tối đa {MAX_COLUMNS}).",
-                             f"the table has {width} columns, too many for a data table (at most {MAX_COLUMNS}).",
-                             "kiểm tra tệp có đúng là bảng dữ liệu (mỗi cột một trường) và dấu phân cách là dấu phẩy.",
-                             "check the file is a data table (one column per field) separated by commas.")
-
-
-def _sample(path: Path, encoding: str) -> tuple[list[list[str]], list[int]]:
-    """frictionless' sample (the first 100 records, read by Python's csv) and the byte offset of each."""
-    records, offsets = [], []
-    with path.open("rb") as raw:
-        bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" and raw.read(3) == codecs.BOM_UTF8 else 0
-    consumed = bom
-    with path.open("r", encoding=encoding, newline="") as text:
-
-        def lines():
-            nonlocal consumed
-            for line in text:
-                if consumed > SAMPLE_BYTES:  # an unclosed quote: the rest is one record, pyarrow will refuse it
-                    return
-                consumed += len(line.encode(encoding.removesuffix("-sig")))
-                yield line
-
-        reader = csv.reader(lines())  # reads only the lines of the record it returns
-        while len(records) < SAMPLE_ROWS:
-            start = consumed
-            try:
-                records.append(next(reader))
-            except StopIteration:
-                break
-            offsets.append(start)
-    return records, offsets
-
-
-def _header_row(sample: list[list[str]]) -> int:
-    """frictionless takes for header the first sample row about as wide as the average row, skipping a title
-    or a blank line above the table (detector.detect_dialect); its row numbers still count the skipped rows."""
-    widths = [len(cells) for cells in sample]
-    width = round(sum(widths) / len(widths))
-    drift = max(round(width * 0.1), 1)
-    return next((i for i, w in enumerate(widths) if width - drift <= w <= width + drift), 0)
-
-
-class _Fallback(Exception):
-    """pyarrow read the file differently from Python's csv: read it with Python's csv."""
-
-
-def _read_csv_arrow(path: Path, encoding: str, offset: int, header: list[str], skipped: int) -> _Grid:
-    """pyarrow from the header's first byte; every row (the header too) comes back as strings."""
-    width = len(header)
-    ragged: list[tuple[int, str]] = []
-
-    def keep_aside(row: Any) -> str:
-        ragged.append((row.number, row.text))
-        if len(ragged) > MAX_RAGGED:
-            raise _Fallback("too many rows with the wrong number of cells")
-        return "skip"
-
-    with pa.OSFile(str(path)) as raw:  # arrow's own file: no Python in the read loop
-        raw.seek(offset)
-        # Single-threaded: only then does pyarrow number the rows it sets aside (and on two cores it is as fast).
-        table = pacsv.read_csv(
-            raw,
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False, block_size=BLOCK_SIZE,
-                                           encoding=encoding),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=keep_aside),
-            convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    if table.num_columns != width or table.num_rows == 0 or \
-            table.slice(0, 1).to_pylist()[0] != {f"f{i}": cell for i, cell in enumerate(header)}:
-        raise _Fallback("the header reads differently")
-    columns = [table.column(i).slice(1) for i in range(width)]
-    labels = [cell.strip() for cell in header]
-    n = table.num_rows - 1
-    first = skipped + 2  # frictionless' number of the first data row
-    if not ragged:
-        return _Grid(labels, columns, np.arange(first, first + n, dtype=np.int64))
-    # Rows set aside, parsed as frictionless parses them, go after the others (their numbers say where they
-    # were): putting them back in place would copy every column.
-    aside_numbers = np.array([number + skipped for number, _ in ragged], dtype=np.int64)
-    records: list[list[str]] = []
-    for _, text in ragged:
-        parsed = list(csv.reader(io.StringIO(text, newline="")))
-        if len(parsed) > 1:
-            raise _Fallback("a row set aside holds several records")
-        records.append(parsed[0] if parsed else [])
-    kept_numbers = np.setdiff1d(np.arange(first, first + n + len(ragged), dtype=np.int64), aside_numbers,
-                                assume_unique=True)
-    if len(kept_numbers) != n or aside_numbers.min() < first:
-        raise _Fallback("row numbers do not add up")
-    aside_columns = [pa.array([r[i] if i < len(r) else None for r in records], pa.string()) for i in range(width)]
-    extras = {n + k: r[width:] for k, r in enumerate(records) if len(r) > width}
-    columns = [pa.chunked_array(c.chunks + [a], pa.string()) for c, a in zip(columns, aside_columns)]
-    return _Grid(labels, columns, np.concatenate([kept_numbers, aside_numbers]), extras)
-
-
-def _read_csv_python(path: Path, encoding: str, header: int, width_without_header: int) -> _Grid:
-    """frictionless' own reading (Python's csv, RFC 4180 dialect), for what pyarrow cannot read the same way."""
-    if path.stat().st_size > PYTHON_CSV_LIMIT:
-        raise _unreadable("the file is too large to be read this way")
-    try:
-        text = path.read_bytes().decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(exc.start) from exc
-    except (OSError, LookupError) as exc:
-        raise _unreadable(str(exc)) from exc
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise _unreadable(str(exc)) from exc
-    if not records:
-        return _Grid([], [], np.zeros(0, np.int64))
-    header = min(header, len(records) - 1)
-    labels = [cell.strip() for cell in records[header]]
-    rows = records[header + 1:]
-    width = len(labels) or width_without_header  # no header: frictionless pairs cells with the schema's fields
-    columns = [pa.chunked_array([pa.array([r[i] if i < len(r) else None for r in rows], pa.string())])
-               for i in range(width)]
-    extras = {k: r[width:] for k, r in enumerate(rows) if len(r) > width}
-    return _Grid(labels, columns, np.arange(header + 2, header + 2 + len(rows), dtype=np.int64), extras)
-
-
-def _read_sheet(path: Path, sheet: str | int | None) -> _Grid:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        data = select_sheet(book, sheet)  # "sheet: 2": frictionless counts sheets from 1
-        if data is None:
-            raise TableReadError(
-                "format-error", f"tệp không có trang tính “{sheet}” (các trang tính: {', '.join(book.sheet_names)}).",
-                f"the workbook has no sheet “{sheet}” (sheets: {', '.join(book.sheet_names)}).",
-                "sửa “dialect: {excel: {sheet: ...}}” của tài nguyên cho đúng tên trang tính.",
-                "set the resource's “dialect: {excel: {sheet: ...}}” to the sheet's name.")
-        top, left = data.start or (0, 0)
-        # Whole rows from A1, so that row numbers are the spreadsheet's own; built in chunks to bound memory.
-        width = left + data.width
-        _check_width(width)
-        chunks: list[list[list[str]]] = [[] for _ in range(width)]
-        pending: list[list[str]] = [[] for _ in range(width)]
-        rows = 0
-        for _ in range(top):
-            for column in pending:
-                column.append("")
-            rows += 1
-        for line in data.iter_rows():
-            cells = [""] * left + [_cell_text(c) for c in line]
-            for i in range(width):
-                pending[i].append(cells[i] if i < len(cells) else "")
-            rows += 1
-            if rows % 65536 == 0:
-                for i in range(width):
-                    chunks[i].append(pa.array(pending[i], pa.string()))
-                    pending[i] = []
-    except TableReadError:
-        raise
-    except Exception as exc:  # calamine raises assorted errors on corrupt files
-        raise _unreadable(f"{type(exc).__name__}: {exc}") from exc
-    if rows == 0:
-        return _Grid([], [], np.zeros(0, np.int64))
-    columns = [pa.chunked_array(chunks[i] + [pa.array(pending[i], pa.string())], pa.string()) for i in range(width)]
-    labels = [(c[0].as_py() or "").strip() for c in columns]
-    return _Grid(labels, [c.slice(1) for c in columns], np.arange(2, rows + 1, dtype=np.int64))
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV would hold: 1 not 1.0, dates in ISO 8601."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):  # a time of day typed into a cell formatted as a duration
-        seconds = int(value.total_seconds())
-        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return str(value)
-
-
-def _unreadable(reason: str) -> TableReadError:
-    return TableReadError("format-error", f"không đọc được bảng: {reason}.", f"the table cannot be read: {reason}.",
-                          "mở tệp bằng Excel hoặc LibreOffice, kiểm tra nội dung và lưu lại (CSV UTF-8 phân cách bằng dấu phẩy, hoặc .xlsx).",
-                          "open the file in Excel or LibreOffice, check it and save it again (comma-separated UTF-8 CSV, or .xlsx).")
-
-
-def _not_utf8(position: int | None) -> TableReadError:
-    at_vi = f" (tại byte {position})" if position is not None else ""
-    at_en = f" (at byte {position})" if position is not None else ""
-    return TableReadError("encoding-error", f"tệp không phải văn bản UTF-8 hợp lệ{at_vi}.", f"the file is not valid UTF-8 text{at_en}.",
-                          "lưu lại tệp với bảng mã UTF-8 (Excel: Lưu thành → CSV UTF-8).",
-                          "save the file again as UTF-8 (Excel: Save As → CSV UTF-8).")
+    table: Table | None = None  # the reading the checks ran on: every output of the build uses it
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1053,10 +777,21 @@ def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, probl
                        field=field, cell=None if cell is None else cell[:CELL_KEPT])
 
     try:
-        grid = _read_grid(path, fmt, sheet, encoding, len(fields))
+        grid = read(path, fmt, sheet, encoding, len(fields))
     except TableReadError as exc:
         record(exc.code, exc.vi, exc.en, exc.fix_vi, exc.fix_en)
         return TableResult(0, len(fields), 1, time.perf_counter() - started)
+    skipped = describe_skipped(grid.layout)
+    if skipped:
+        header = ", ".join(map(str, grid.layout.header_rows))
+        problems.warning(rel, f"{where_sheet}bảng bắt đầu ở dòng tiêu đề {header}; đã bỏ qua {skipped[0]}.",
+                         f"{where_sheet.replace('trang tính', 'sheet')}the table's header is row {header}; "
+                         f"left out {skipped[1]}.",
+                         "kiểm tra rằng đây đúng là các dòng không phải dữ liệu; nếu sai, xóa khối tiêu đề, dòng tổng và "
+                         "khối ký tên khỏi tệp để bảng chỉ còn dòng tiêu đề và dữ liệu.",
+                         "check these are indeed not data; if not, delete the title block, total rows and signature "
+                         "block from the file so that it holds only the header and the data.",
+                         where=where_sheet.strip(", "), code="rows-skipped", resource=resource)
     if not grid.labels and grid.rows == 0:
         record("source-error", "bảng trống: không có dòng tiêu đề và dữ liệu.", "the table is empty: no header, no rows.",
                "ghi dòng tiêu đề (tên các cột theo đặc tả) và dữ liệu vào tệp.",
@@ -1087,7 +822,7 @@ def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, probl
                          "sửa các lỗi đã liệt kê (thường cùng một nguyên nhân) rồi kiểm tra lại.",
                          "fix the errors listed (often one cause) and validate again.",
                          where=where_sheet.strip(", "), code="error-limit", resource=resource)
-    return TableResult(grid.rows, len(fields), errors.total, time.perf_counter() - started)
+    return TableResult(grid.rows, len(fields), errors.total, time.perf_counter() - started, grid)
 
 
 def _expected_names(labels: list[str], names: list[str], width: int) -> list[str]:
@@ -1156,7 +891,7 @@ def _check_header(labels: list[str], names: list[str], errors: _Errors) -> None:
 # Rows
 
 
-def _check_rows(grid: _Grid, columns: list[_Column], schema: dict, expected: list[str], errors: _Errors) -> None:
+def _check_rows(grid: Table, columns: list[_Column], schema: dict, expected: list[str], errors: _Errors) -> None:
     n = grid.rows
     blank_row = np.ones(n, bool)
     for column in columns:
@@ -1207,7 +942,7 @@ def _constraints(desc: dict) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _check_cells(grid: _Grid, c: _Column, not_blank: np.ndarray, errors: _Errors) -> None:
+def _check_cells(grid: Table, c: _Column, not_blank: np.ndarray, errors: _Errors) -> None:
     numbers = grid.numbers
     if c.bad.any():
         errors.rows(c.bad, (0, c.pos, 0), lambda r: ("type-error", c.name, c.cells[r].as_py(),
@@ -1329,7 +1064,7 @@ def _bound_failures(c: _Column, name: str, constraint: Any, valued: np.ndarray) 
     return failed | _python_rows(c, python, lambda v: v == v and python_test(v, bound))
 
 
-def _check_unique(grid: _Grid, c: _Column, errors: _Errors) -> None:
+def _check_unique(grid: Table, c: _Column, errors: _Errors) -> None:
     considered = c.present & ~c.bad
     dup, first = _duplicates([c], [c.key], considered, grid.numbers)
     numbers = grid.numbers
@@ -1343,7 +1078,7 @@ def _check_unique(grid: _Grid, c: _Column, errors: _Errors) -> None:
         "correct or delete the repeated row; if repeats are allowed, remove “unique: true” from the schema."))
 
 
-def _check_primary_key(grid: _Grid, key: list[_Column], errors: _Errors) -> None:
+def _check_primary_key(grid: Table, key: list[_Column], errors: _Errors) -> None:
     n = grid.rows
     numbers = grid.numbers
     names = ", ".join(c.name for c in key)

@@ -8,9 +8,10 @@
     site/datasets/<id>/converted/<resource>.xlsx   sheet 1: the data (numbers as numbers, the rest as text);
                                                    sheet 2 "Đặc tả": the data dictionary (Article 8)
 
-The originals are read with every cell as text (python-calamine for
-spreadsheets, the csv module for CSV), so leading zeros survive; a value the
-schema types as a number but that does not parse as one stays text.
+Each table is the gate's own reading (generator.tables, saved by the gate
+during the build): the same header, the same rows, every cell as text, so
+leading zeros survive; a value the schema types as a number but that does
+not parse as one stays text.
 
 Formula injection: a text cell beginning with = + - @ tab or CR is written to
 the XLSX as a string cell with Excel's quote prefix (the apostrophe), so Excel
@@ -33,7 +34,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import math
 import multiprocessing
@@ -48,8 +48,8 @@ from typing import Any, Callable, Iterator
 
 from .. import parallel
 from ..model import Dataset, Portfolio, Resource
-from ..tables import TableReadError, _cell
-from ..text import nfc
+from .. import tables as reader
+from ..tables import TableReadError
 from . import reproducible_zip, urls
 from .downloads import CONVERTED, Download, Downloads, as_json, make
 
@@ -182,35 +182,10 @@ def json_literal(value: Any) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 def read_rows(resource: Resource) -> Iterator[list[str]]:
-    """Every row of a table (the header first), every cell as NFC text; raise TableReadError."""
-    if resource.source is None:
-        raise TableReadError("no file")
-    if resource.format == "csv":
-        return _csv_rows(resource.source)
-    return _sheet_rows(resource.source, resource.sheet)
-
-
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    try:
-        with path.open("rb") as raw:
-            for line in csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")):
-                yield [c if c.isascii() else nfc(c) for c in line]
-    except UnicodeDecodeError as exc:
-        raise TableReadError(f"not UTF-8 at byte {exc.start}") from exc
-    except csv.Error as exc:
-        raise TableReadError(str(exc)) from exc
-
-
-def _sheet_rows(path: Path, sheet: str | None) -> Iterator[list[str]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        data = book.get_sheet_by_index(0) if sheet is None else book.get_sheet_by_name(sheet)
-        for line in data.iter_rows():
-            yield [_cell(c) for c in line]
-    except Exception as exc:  # calamine raises assorted errors on corrupt files, also half-way through
-        raise TableReadError(f"{type(exc).__name__}: {exc}") from exc
+    """The header, then every data row, as the gate read the table (generator.tables); raise TableReadError."""
+    table = reader.of(resource)
+    yield table.labels
+    yield from table.records()
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -384,7 +359,7 @@ def dataset_epoch(p: Portfolio, d: Dataset) -> int:
         return p.commit_epoch
 
 
-VERSION = 1  # bump whenever what a conversion writes changes: older copies are then never reused
+VERSION = 2  # bump whenever what a conversion writes changes: older copies are then never reused
 PARALLEL_FROM = 40  # tables; below this, starting worker processes costs more than it saves
 
 

@@ -3,7 +3,9 @@
     site/datasets/<id>/<id>.zip
         datapackage.json   the agency's descriptor as JSON: standard keys, the portal's own keys
                            (catalogue, frequency, contact, ...) kept; each file resource with its
-                           `bytes` and `hash` ("sha256:..."), paths relative to the zip's root
+                           `bytes` and `hash` ("sha256:..."), paths relative to the zip's root, and
+                           for a table the dialect the gate read it with (header rows, rows left
+                           out, the sheet by name), so frictionless reads what the portal read
         LICENSE.txt        licence title and URL, the attribution to give, in Vietnamese and English
         README.txt         what the package holds, where it comes from, and its API connections
         <files>            the published files, at the paths the descriptor names
@@ -59,6 +61,15 @@ def resource_descriptor(d: Dataset, r: Resource) -> dict[str, Any]:
         out["bytes"] = r.size
     if r.format == "csv" and _converted(d, r):
         out["encoding"] = "utf-8"
+    if r.layout is not None:
+        dialect = dict(out.get("dialect") or {}) if isinstance(out.get("dialect"), dict) else {}
+        decided = r.layout.dialect(r.format)
+        if "excel" in decided:
+            decided["excel"] = {**(dialect.get("excel") if isinstance(dialect.get("excel"), dict) else {}),
+                                **decided["excel"]}
+        dialect.update(decided)
+        if dialect:
+            out["dialect"] = dialect
     return out
 
 

@@ -165,7 +165,7 @@ class PageWriter:
 
         def read(r: Resource) -> tuple[list[str], list[list[str]]]:
             if r.name not in tables:
-                tables[r.name] = table_chunks.read_table(r.source, r.format, r.sheet)
+                tables[r.name] = table_chunks.read_table(r)
             return tables[r.name]
 
         common = dict(d=d, agency=agency, topic=p.topic_of(d), entry=p.catalog.entries[d.catalogue])

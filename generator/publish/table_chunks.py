@@ -16,22 +16,22 @@ Strategy (the browser never receives the whole file at once):
   a larger one shows what the scanned part holds and offers to scan on.
 A table of one chunk is sorted in the browser itself: no order files.
 
-Cells are read as text (leading zeros kept); the schema's field types only
-decide how a column sorts (numbers numerically, text accent-folded).
+Cells are the gate's reading (generator.tables: leading zeros kept, the
+title block, total rows and signature block left out); the schema's field
+types only decide how a column sorts (numbers numerically, text accent-folded).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..model import Dataset, Portfolio, Resource
-from ..tables import TableReadError, _cell
-from ..text import fold, nfc
+from .. import tables as reader
+from ..tables import TableReadError
+from ..text import fold
 from . import urls
 
 CHUNK = 1000
@@ -60,76 +60,14 @@ class TableInfo:
                 "truncated": self.truncated}
 
 
-def read_table(path: Path, fmt: str, sheet: str | None) -> tuple[list[str], list[list[str]]]:
-    """Header and every row of a table, every cell as NFC text; raise TableReadError when unreadable."""
-    if fmt == "csv":
-        return _read_csv(path)
-    return _read_sheet(path, sheet)
+def read_table(r: Resource) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a table as the gate read it, cut to what a preview shows; raise TableReadError."""
+    table = reader.of(r)
+    return table.labels[:MAX_COLUMNS], [[_clip(c) for c in row[:MAX_COLUMNS]] for row in table.records(MAX_ROWS)]
 
 
 def _clip(value: str) -> str:
     return value if len(value) <= MAX_CELL else value[:MAX_CELL] + "…"
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    try:
-        import pyarrow as pa
-        from pyarrow import csv as pacsv
-
-        with path.open("rb") as raw:
-            first = next(csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")), [])
-        names = [f"c{i}" for i in range(len(first))]
-        if not names:
-            return [], []
-        # pyarrow parses a million rows in well under a second; every column as text.
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, encoding="utf8"),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-        columns = [[_clip(nfc(v)) if not v.isascii() else _clip(v) for v in table.column(i).to_pylist()]
-                   for i in range(min(len(names), MAX_COLUMNS))]
-        header = [nfc(h) for h in first[:MAX_COLUMNS]]
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0][1:]
-        return header, [list(r) for r in zip(*columns)][:MAX_ROWS] if columns else []
-    except (UnicodeDecodeError, StopIteration):
-        raise TableReadError("not UTF-8")
-    except Exception:  # ragged rows and other shapes pyarrow refuses: the csv module reads them
-        return _read_csv_slow(path)
-
-
-def _read_csv_slow(path: Path) -> tuple[list[str], list[list[str]]]:
-    try:
-        with path.open("rb") as raw:
-            reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
-            header = [nfc(h) for h in next(reader, [])][:MAX_COLUMNS]
-            rows = []
-            for line in reader:
-                if len(rows) >= MAX_ROWS:
-                    break
-                rows.append([_clip(nfc(c)) for c in line[:MAX_COLUMNS]])
-    except UnicodeDecodeError as exc:
-        raise TableReadError(f"not UTF-8 at byte {exc.start}") from exc
-    except csv.Error as exc:
-        raise TableReadError(str(exc)) from exc
-    return header, rows
-
-
-def _read_sheet(path: Path, sheet: str | None) -> tuple[list[str], list[list[str]]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        data = book.get_sheet_by_index(0) if sheet is None else book.get_sheet_by_name(sheet)
-        lines = data.to_python(nrows=MAX_ROWS + 1)
-    except Exception as exc:  # calamine raises assorted errors on corrupt files
-        raise TableReadError(f"{type(exc).__name__}: {exc}") from exc
-    if not lines:
-        return [], []
-    header = [_cell(c) for c in lines[0][:MAX_COLUMNS]]
-    return header, [[_clip(_cell(c)) for c in line[:MAX_COLUMNS]] for line in lines[1:]]
 
 
 def _square(header: list[str], rows: list[list[str]]) -> list[list[str]]:
@@ -205,10 +143,8 @@ def tables(p: Portfolio) -> Iterator[tuple[Dataset, Resource]]:
 
 
 def write_resource(d: Dataset, r: Resource, site: Path) -> TableInfo | None:
-    # The published copy is what visitors download (a legacy-encoded CSV is published as UTF-8).
-    published = site / urls.resource_file(d, r)
     try:
-        header, rows = read_table(published if published.is_file() else r.source, r.format, r.sheet)
+        header, rows = read_table(r)
     except (TableReadError, OSError):
         return None  # the validation gate reports unreadable tables; the page says there is no preview
     return write_table(header, rows, r.schema, site / urls.preview_dir(d.id, r.name))
