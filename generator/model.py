@@ -124,6 +124,11 @@ class Resource:
         return self.format == "api"
 
     @property
+    def dialect(self) -> dict[str, Any]:
+        value = self.descriptor.get("dialect")
+        return value if isinstance(value, dict) else {}
+
+    @property
     def format_info(self) -> Format:
         return FORMATS[self.format]
 

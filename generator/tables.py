@@ -79,6 +79,7 @@ REASONS = {  # why a row was skipped, for the report
     "numbering": ("dòng đánh số cột", "row numbering the columns"),
     "total": ("dòng tổng", "total row"),
     "footer": ("khối ký tên, ghi chú phía dưới bảng", "signature or notes block below the table"),
+    "declared": ("dòng khai báo bỏ qua trong “commentRows”", "rows the dialect's “commentRows” leaves out"),
 }
 
 
@@ -208,7 +209,7 @@ def of(resource: Any) -> Table:
         return load(resource.reading)
     if resource.source is None:
         raise unreadable("no file")
-    return read(resource.source, resource.format, resource.sheet)
+    return read(resource.source, resource.format, resource.sheet, dialect=resource.dialect)
 
 
 def load_layout(path: Path) -> Layout:
@@ -275,18 +276,37 @@ def sheet_names(path: Path) -> list[str]:
 
 
 def read(path: Path, fmt: str, sheet: str | int | None = None, encoding: str = "utf-8",
-         width_without_header: int = 0) -> Table:
+         width_without_header: int = 0, dialect: dict | None = None) -> Table:
     """Read a table (see the module's docstring); raise TableReadError when the file cannot be read.
 
     `width_without_header`: how many columns a table without a header row
-    has (the schema's fields), as frictionless pairs them.
+    has (the schema's fields), as frictionless pairs them. `dialect`: the
+    resource's own Table Dialect; where it declares `headerRows` or
+    `commentRows` (as `opendata new` writes them once the agency answered),
+    those are taken as they are instead of being found.
     """
     path = Path(path)
     fmt = fmt.lower()
-    table = _read_sheet(path, sheet) if fmt in SPREADSHEETS else _read_csv(path, encoding, width_without_header)
+    declared = _declared(dialect)
+    if fmt in SPREADSHEETS:
+        table = _read_sheet(path, sheet, declared)
+    else:
+        table = _read_csv(path, encoding, width_without_header, declared)
     if table.rows:
-        _skip_inside(table)
+        _skip_inside(table, declared)
     return table
+
+
+def _declared(dialect: dict | None) -> dict[str, list[int]] | None:
+    if not isinstance(dialect, dict):
+        return None
+    out = {}
+    for key in ("headerRows", "commentRows"):
+        rows = dialect.get(key)
+        if isinstance(rows, list) and rows and all(isinstance(r, int) and not isinstance(r, bool) and r >= 1
+                                                   for r in rows):
+            out[key] = sorted(set(rows))
+    return out or None
 
 
 def head(path: Path, fmt: str, sheet: str | int | None = None, rows: int = 10) -> tuple[list[str], list[list[str]]]:
@@ -294,7 +314,7 @@ def head(path: Path, fmt: str, sheet: str | int | None = None, rows: int = 10) -
     return read(path, fmt, sheet).head(rows)
 
 
-def _read_csv(path: Path, encoding: str, width_without_header: int) -> Table:
+def _read_csv(path: Path, encoding: str, width_without_header: int, declared: dict | None = None) -> Table:
     utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig", "ascii")
     text_encoding = "utf-8-sig" if utf8 else encoding
     try:
@@ -305,7 +325,7 @@ def _read_csv(path: Path, encoding: str, width_without_header: int) -> Table:
         raise unreadable(str(exc)) from exc
     if not sample:
         return Table([], [], np.zeros(0, np.int64))
-    header, head_layout = _find_header(sample, {}, csv_file=True)
+    header, head_layout = _find_header(sample, {}, csv_file=True, declared=declared)
     _check_width(len(sample[header]))
     if sample[header] and (utf8 or offsets[header] == 0):
         try:
@@ -380,7 +400,7 @@ def _frictionless_header(sample: list[list[str]]) -> int:
 
 
 def _find_header(sample: list[list[str]], merges: dict[int, list[tuple[int, int, int, int]]],
-                 csv_file: bool) -> tuple[int, Layout]:
+                 csv_file: bool, declared: dict | None = None) -> tuple[int, Layout]:
     """The first header row (0-based in the sample) and the layout of the rows above and in the header.
 
     frictionless' guess by width comes first (plain CSVs read as frictionless
@@ -388,6 +408,19 @@ def _find_header(sample: list[list[str]], merges: dict[int, list[tuple[int, int,
     so a row is only a header when enough of its cells are filled and it is
     not the national motto or a date line.
     """
+    if declared and "headerRows" in declared:
+        rows = declared["headerRows"]
+        if rows[-1] > len(sample):
+            raise TableReadError("format-error", f"“headerRows” nêu dòng {rows[-1]} nhưng bảng chỉ có {len(sample)} dòng đầu được đọc.",
+                                 f"“headerRows” names row {rows[-1]} but the table's first {len(sample)} rows end before it.",
+                                 "sửa “dialect: {headerRows: [...]}” cho đúng số dòng tiêu đề.",
+                                 "set “dialect: {headerRows: [...]}” to the header's row numbers.")
+        if csv_file and len(rows) > 1:
+            raise TableReadError("format-error", "tệp CSV chỉ có một dòng tiêu đề; “headerRows” nêu nhiều dòng.",
+                                 "a CSV has one header row; “headerRows” names several.",
+                                 "ghi tiêu đề trên một dòng rồi sửa “headerRows” thành một số.",
+                                 "write the header on one row and give “headerRows” one number.")
+        return rows[0] - 1, Layout(header_rows=list(rows))
     counts = [_filled(r) for r in sample]
     widest = max(counts, default=0)
     need = max(2, math.ceil(widest * 0.5)) if widest > 1 else 1
@@ -530,7 +563,7 @@ def _read_csv_python(path: Path, encoding: str, header: int, width_without_heade
     return Table(labels, columns, np.arange(header + 2, header + 2 + len(rows), dtype=np.int64), extras)
 
 
-def _read_sheet(path: Path, sheet: str | int | None) -> Table:
+def _read_sheet(path: Path, sheet: str | int | None, declared: dict | None = None) -> Table:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -558,8 +591,9 @@ def _read_sheet(path: Path, sheet: str | int | None) -> Table:
             grid.append(cells)
     except TableReadError:
         raise
-    except Exception as exc:  # calamine raises assorted errors on corrupt files
-        raise unreadable(f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # calamine raises assorted errors on corrupt or protected files
+        raise unreadable(f"tệp bảng tính hỏng, có mật khẩu hoặc không đúng định dạng / the workbook is corrupt, "
+                         f"password protected or not what its name says ({type(exc).__name__}: {exc})") from exc
     if not grid:
         return Table([], [], np.zeros(0, np.int64), layout=Layout(sheet=_sheet_name(book, sheet)))
     starts: dict[int, list[tuple[int, int, int, int]]] = {}
@@ -571,7 +605,7 @@ def _read_sheet(path: Path, sheet: str | int | None) -> Table:
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             for c in range(c0, c1 + 1):
                 grid[r][c] = value
-    header, layout = _find_header(raw_sample, starts, csv_file=False)
+    header, layout = _find_header(raw_sample, starts, csv_file=False, declared=declared)
     layout.sheet, layout.merged = _sheet_name(book, sheet), bool(fills)
     labels = _join_labels([grid[r - 1] for r in layout.header_rows]) if any(grid[header]) else []
     body = grid[layout.header_rows[-1]:]
@@ -625,9 +659,15 @@ def _join_labels(rows: list[list[str]]) -> list[str]:
 # Rows inside the read range that are not data: the column numbering, total rows, the signature block
 
 
-def _skip_inside(table: Table) -> None:
+def _skip_inside(table: Table, declared: dict | None = None) -> None:
     layout = table.layout
     drop = np.zeros(table.rows, bool)
+    if declared:  # the agency said which rows are not data: nothing else is guessed
+        listed = [r for r in declared.get("commentRows", []) if r > layout.header_rows[-1]]
+        drop = np.isin(table.numbers, listed)
+        layout.skipped = [Skip(int(table.numbers[i]), "declared", _row_text(table, int(i))) for i in np.flatnonzero(drop)]
+        _drop(table, drop)
+        return
     numbering = set(layout.rows_skipped("numbering"))
     if numbering:
         drop |= np.isin(table.numbers, list(numbering))
@@ -643,6 +683,11 @@ def _skip_inside(table: Table) -> None:
             layout.skipped.append(Skip(int(table.numbers[i]), "total", _row_text(table, int(i))))
         drop |= found
     drop |= _footer(table, drop)
+    _drop(table, drop)
+    layout.skipped.sort(key=lambda s: s.row)
+
+
+def _drop(table: Table, drop: np.ndarray) -> None:
     if drop.any():
         keep = ~drop
         index = np.flatnonzero(keep)
@@ -650,7 +695,6 @@ def _skip_inside(table: Table) -> None:
         remap = {int(old): new for new, old in enumerate(index)}
         table.extras = {remap[k]: v for k, v in table.extras.items() if k in remap}
         table.numbers = table.numbers[keep]
-    layout.skipped.sort(key=lambda s: s.row)
 
 
 def _np_bool(array: pa.ChunkedArray | pa.Array) -> np.ndarray:

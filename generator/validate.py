@@ -142,7 +142,8 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                 else:
                     encoding = detected.encoding
             result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, problems,
-                                           sheet=resource.sheet, encoding=encoding, max_errors=max_errors)
+                                           sheet=resource.sheet, encoding=encoding, max_errors=max_errors,
+                                           dialect=resource.dialect)
             report.stats.tables += 1
             report.stats.rows += result.rows
             if result.table is None:

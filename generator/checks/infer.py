@@ -9,11 +9,13 @@ million rows take a few seconds); the draft is YAML ready to paste under
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import io
 import json
 import re
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -21,9 +23,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import tables
+from ..tables import Table
 from ..text import fold, nfc
 
-SPREADSHEETS = {"xls", "xlsx", "xlsm", "xlsb", "ods"}
+SPREADSHEETS = set(tables.SPREADSHEETS)
 FORMATS = {"csv"} | SPREADSHEETS
 ENUM_MAX_VALUES = 10  # a text column with at most this many distinct values ...
 ENUM_MIN_ROWS = 50  # ... over at least this many filled cells is a closed list
@@ -81,51 +85,58 @@ def read_columns(path: Path, fmt: str, sheet: str | None = None, max_rows: int =
     return _read(path, fmt, sheet, max_rows)[:2]
 
 
-def _read(path: Path, fmt: str, sheet: str | None, max_rows: int) -> tuple[list[str], list[pa.Array], set[int]]:
-    """read_columns, plus the spreadsheet columns whose cells are numbers (they can never hold a leading zero)."""
+def reading(path: Path, fmt: str, sheet: str | None = None) -> Table:
+    """The table as the gate reads it (generator.tables). A CSV in a legacy encoding, or separated by
+    semicolons or tabs, is read from its UTF-8, comma-separated copy: what `opendata new` will publish."""
     fmt = fmt.lower()
-    if fmt == "csv":
-        return (*_read_csv(path, max_rows), set())
-    if fmt in SPREADSHEETS:
-        return _read_sheet(path, sheet, max_rows)
-    raise InferError(f"định dạng “{fmt}” không phải bảng (dùng {', '.join(sorted(FORMATS))})",
-                     f"format “{fmt}” is not a table format (use {', '.join(sorted(FORMATS))})")
+    if fmt not in FORMATS:
+        raise InferError(f"định dạng “{fmt}” không phải bảng (dùng {', '.join(sorted(FORMATS))})",
+                         f"format “{fmt}” is not a table format (use {', '.join(sorted(FORMATS))})")
+    path = Path(path)
+    if not path.is_file():
+        _read_bytes(path)  # raises the right message
+    try:
+        if fmt != "csv":
+            return tables.read(path, fmt, sheet)
+        with tempfile.TemporaryDirectory(prefix="opendata-infer-") as tmp:
+            copy = comma_utf8(path, Path(tmp) / "table.csv")
+            return tables.read(copy, "csv")
+    except tables.TableReadError as exc:
+        raise InferError(exc.vi.rstrip("."), exc.en.rstrip(".")) from exc
 
 
-def _read_csv(path: Path, max_rows: int) -> tuple[list[str], list[pa.Array]]:
-    import pyarrow.csv as pcsv
+def comma_utf8(source: Path, target: Path) -> Path:
+    """`source` itself when it is a UTF-8, comma-separated CSV; else its UTF-8 NFC comma-separated copy at `target`."""
+    from .encoding import detect
 
-    from .encoding import decode, detect
-
-    data = _read_bytes(path)
-    detected = detect(data)
-    if detected.encoding == "unknown":
-        raise InferError("tệp không phải UTF-8, cũng không phải bảng mã cũ Windows-1258, TCVN3 hay VNI; hãy lưu lại dạng “CSV UTF-8”",
-                         "not UTF-8, nor a Vietnamese legacy encoding (Windows-1258, TCVN3, VNI); save it as “CSV UTF-8”")
-    if detected.encoding not in ("utf-8", "utf-8-sig"):
-        data = decode(data, detected.encoding).encode("utf-8")
-    elif data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = _read_bytes(source)
     if not data.strip():
         raise InferError("tệp rỗng", "the file is empty")
-    delimiter = delimiter_of(data[:65536].split(b"\n", 1)[0].decode("utf-8", "replace"))
-    parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda row: "skip")
+    found = detect(data)
+    if found.encoding == "unknown":
+        raise InferError("tệp không phải UTF-8, cũng không phải bảng mã cũ Windows-1258, TCVN3 hay VNI; hãy lưu lại dạng “CSV UTF-8”",
+                         "not UTF-8, nor a Vietnamese legacy encoding (Windows-1258, TCVN3, VNI); save it as “CSV UTF-8”")
+    text = csv_text(data)
+    delimiter = delimiter_of(text[:65536].split("\n", 1)[0])
+    if found.encoding in ("utf-8", "utf-8-sig") and delimiter == ",":
+        return source
     try:
-        header = pcsv.open_csv(io.BytesIO(data), parse_options=parse).schema.names
-        convert = pcsv.ConvertOptions(column_types={n: pa.string() for n in header}, strings_can_be_null=False,
-                                      quoted_strings_can_be_null=False)
-        reader = pcsv.open_csv(io.BytesIO(data), parse_options=parse, convert_options=convert)
-        batches, rows = [], 0
-        for batch in reader:  # stream: stop once the sample is complete
-            batches.append(batch)
-            rows += batch.num_rows
-            if rows >= max_rows:
-                break
-    except (pa.ArrowInvalid, pa.ArrowException, ValueError) as exc:
-        note = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InferError(f"không đọc được dạng CSV ({note})", f"cannot parse it as CSV ({note})") from exc
-    table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
-    return [nfc(h) for h in header], [c.combine_chunks() for c in table.columns]
+        rows = csv.reader(io.StringIO(nfc(text), newline=""), delimiter=delimiter)
+        with target.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
+    except csv.Error as exc:
+        raise InferError(f"không đọc được dạng CSV ({exc})", f"cannot parse it as CSV ({exc})") from exc
+    return target
+
+
+def _read(path: Path, fmt: str, sheet: str | None, max_rows: int) -> tuple[list[str], list[pa.Array], set[int]]:
+    """read_columns, plus the spreadsheet columns whose cells are numbers (they can never hold a leading zero)."""
+    table = reading(path, fmt, sheet)
+    if not table.labels and not table.columns:
+        raise InferError("bảng rỗng", "the table is empty")
+    order = pa.array(table.order()[:max_rows])
+    columns = [pc.fill_null(c.take(order), "").combine_chunks() for c in table.columns]
+    return list(table.labels), columns, set(table.numeric)
 
 
 def delimiter_of(first_line: str) -> str:
@@ -158,52 +169,6 @@ def _read_bytes(path: Path) -> bytes:
         raise InferError("không tìm thấy tệp", "file not found") from exc
     except OSError as exc:
         raise InferError(f"không mở được tệp ({exc.strerror or exc})", f"cannot open the file ({exc.strerror or exc})") from exc
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-        return value.date().isoformat()  # a date cell: Excel stores dates as midnight
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return nfc(str(value))
-
-
-def _read_sheet(path: Path, sheet: str | None, max_rows: int) -> tuple[list[str], list[pa.Array], set[int]]:
-    from python_calamine import CalamineWorkbook
-
-    if not path.is_file():
-        _read_bytes(path)  # raises the right message
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        if sheet is not None and sheet not in book.sheet_names:
-            raise InferError(f"không có trang tính “{sheet}” (các trang: {', '.join(book.sheet_names)})",
-                             f"no sheet named “{sheet}” (sheets: {', '.join(book.sheet_names)})")
-        data = book.get_sheet_by_name(sheet) if sheet is not None else book.get_sheet_by_index(0)
-        rows = data.to_python(nrows=max_rows + 1)
-    except InferError:
-        raise
-    except Exception as exc:  # calamine raises assorted errors on corrupt or protected files
-        note = f"{type(exc).__name__}: {exc}"
-        raise InferError(f"tệp bảng tính hỏng, có mật khẩu hoặc không đúng định dạng ({note})",
-                         f"the workbook is corrupt, password protected or not what its name says ({note})") from exc
-    if not rows:
-        raise InferError("trang tính rỗng", "the sheet is empty")
-    header = [_cell_text(v) for v in rows[0]]
-    width = len(header)
-    columns = [[""] * (len(rows) - 1) for _ in range(width)]
-    numeric: set[int] = set()
-    for i, row in enumerate(rows[1:]):
-        for j, value in enumerate(row[:width]):
-            columns[j][i] = _cell_text(value)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                numeric.add(j)
-    return header, [pa.array(c, type=pa.string()) for c in columns], numeric
 
 
 # --- names -----------------------------------------------------------------------------------------

@@ -749,11 +749,13 @@ class _Errors:
 
 
 def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems,
-                   sheet: str | None = None, encoding: str = "utf-8", max_errors: int = 1000) -> TableResult:
+                   sheet: str | None = None, encoding: str = "utf-8", max_errors: int = 1000,
+                   dialect: dict | None = None) -> TableResult:
     """Check a table's header and rows against its Table Schema; record problems, return counts."""
     started = time.perf_counter()
     try:
-        return _validate(Path(path), fmt, schema, rel, resource, problems, sheet, encoding, max_errors, started)
+        return _validate(Path(path), fmt, schema, rel, resource, problems, sheet, encoding, max_errors, started,
+                         dialect)
     except Exception as exc:  # a bug must not take the whole gate down with it: report it, refuse the table
         problems.error(rel, f"lỗi khi kiểm tra bảng ({type(exc).__name__}: {exc}); bảng chưa được kiểm tra.",
                        f"the row checks failed ({type(exc).__name__}: {exc}); the table is not checked.",
@@ -763,7 +765,7 @@ def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, 
 
 
 def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems, sheet: str | None,
-              encoding: str, max_errors: int, started: float) -> TableResult:
+              encoding: str, max_errors: int, started: float, dialect: dict | None = None) -> TableResult:
     schema = schema if isinstance(schema, dict) else {}
     fields = [f for f in schema.get("fields") or [] if isinstance(f, dict)] \
         if isinstance(schema.get("fields"), list) else []
@@ -777,7 +779,7 @@ def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, probl
                        field=field, cell=None if cell is None else cell[:CELL_KEPT])
 
     try:
-        grid = read(path, fmt, sheet, encoding, len(fields))
+        grid = read(path, fmt, sheet, encoding, len(fields), dialect)
     except TableReadError as exc:
         record(exc.code, exc.vi, exc.en, exc.fix_vi, exc.fix_en)
         return TableResult(0, len(fields), 1, time.perf_counter() - started)
