@@ -255,6 +255,13 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--contact-name", help="đầu mối liên hệ (default: the agency)")
     n.add_argument("--contact-email", help="email liên hệ (default: the agency's)")
     n.add_argument("--contact-phone", help="điện thoại liên hệ")
+    n.add_argument("--replace", action="store_true",
+                   help="mục đã có bộ dữ liệu: làm lại từ các tệp này, giữ câu trả lời cũ (make the dataset again, "
+                        "keeping its answers)")
+    n.add_argument("--keep-totals", action="store_true",
+                   help="giữ dòng tổng trong dữ liệu (keep total rows as data; default: ask, else leave them out)")
+    n.add_argument("--keep-notes-sheets", action="store_true",
+                   help="giữ trang ghi chú, hướng dẫn làm tài nguyên (keep notes sheets; default: ask, else leave them out)")
     n.add_argument("--no-input", action="store_true", help="không hỏi, dùng giá trị mặc định (never prompt; for scripts)")
     n.add_argument("--root", default=".")
     n.set_defaults(func=_new)

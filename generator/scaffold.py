@@ -23,7 +23,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import yaml
 
@@ -32,7 +32,8 @@ from .checks.descriptor import EMAIL
 from .datasets import DESCRIPTOR, load_dataset, load_datasets
 from .errors import InputError, Problem, Problems
 from .model import Catalog, CatalogueEntry
-from .text import nfc, slugify
+from .tables import describe_skipped
+from .text import fold, nfc, slugify
 from .vocabularies import FILE_FORMATS, FORMATS, FREQUENCIES
 
 TEXT_EXTENSIONS = {"csv", "txt", "tsv"}  # plain text the gate reads as CSV
@@ -61,6 +62,9 @@ class Answers:
     contact_phone: str | None = None
     files: list[Path] = field(default_factory=list)
     apis: list[str] = field(default_factory=list)
+    replace: bool = False  # the entry already has a dataset: make it again from these files, keeping its answers
+    drop_totals: bool | None = None  # None: ask (default yes)
+    skip_notes: bool | None = None  # None: ask (default yes)
 
 
 class Prompter:
@@ -105,6 +109,26 @@ class Prompter:
                 return answer
             self._write(f"  ! {complaint}")
 
+    def confirm(self, vi: str, en: str, default: bool, given: bool | None, flag: str) -> bool:
+        """Yes or no: the flag's value when given, else asked (C/K, Y/N), else the default."""
+        if given is not None:
+            return given
+        if not self.interactive:
+            return default
+        shown = "C/k" if default else "c/K"
+        while True:
+            try:
+                answer = fold(self._read(f"{vi} ({en}; {flag}) [{shown}]: ").strip())
+            except EOFError:
+                return default
+            if not answer:
+                return default
+            if answer in ("c", "co", "y", "yes"):
+                return True
+            if answer in ("k", "khong", "n", "no"):
+                return False
+            self._write("  ! trả lời c (có) hoặc k (không) (answer y or n)")
+
     def ask_list(self, vi: str, en: str) -> list[str]:
         """Several answers, one per line, ended by an empty line."""
         out: list[str] = []
@@ -128,7 +152,9 @@ class Planned:
     target: str  # file name inside the dataset folder
     kind: str  # real format (sniffed)
     resources: list[dict]
-    rewrite_csv: list[str] | None = None  # CSV written again as UTF-8 with this header row
+    # A CSV written again, as UTF-8 with commas: the field names, then the data rows as the gate reads them.
+    rewrite_csv: tuple[list[str], Any] | None = None
+    dialects: dict[str | None, dict] = field(default_factory=dict)  # sheet -> rows the agency declared
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -147,7 +173,12 @@ def run(root: Path, answers: Answers, prompter: Prompter, out=print) -> int:
     existing = load_datasets(root, catalog, problems)
     try:
         entry = _choose_entry(catalog, existing, answers, prompter)
-        dataset_id = _choose_id(root, catalog, existing, entry, answers, prompter)
+        previous = _previous(existing, entry, answers) if answers.replace else None
+        if previous is not None:
+            _answered_before(previous.descriptor, answers)
+            existing = [d for d in existing if d is not previous]
+        dataset_id = previous.id if previous is not None else _choose_id(root, catalog, existing, entry, answers,
+                                                                          prompter)
         descriptor = _describe(catalog, entry, dataset_id, answers, prompter)
         files = list(answers.files) + [Path(p) for p in prompter.ask_list(
             "Đường dẫn tệp dữ liệu (csv, xlsx, xls, pdf, docx, doc)", "path of a data file")]
@@ -171,7 +202,7 @@ def run(root: Path, answers: Answers, prompter: Prompter, out=print) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=agency_dir))
     try:
         refused = Problems()
-        planned = _plan_files(files, staging, refused)
+        planned = _plan_files(files, staging, refused, prompter, answers)
         resources = [r for p in planned for r in p.resources]
         names = {r["name"] for r in resources}
         for i, url in enumerate(apis):
@@ -193,13 +224,21 @@ def run(root: Path, answers: Answers, prompter: Prompter, out=print) -> int:
         for p in planned:
             if p.rewrite_csv is not None:
                 staged = staging / p.target
-                _write_csv(staged, staged.with_suffix(".tmp"), p.rewrite_csv)
+                _write_csv(staged.with_suffix(".tmp"), *p.rewrite_csv)
                 staged.with_suffix(".tmp").replace(staged)
         descriptor["resources"] = resources
         (staging / DESCRIPTOR).write_text(_dump(descriptor, entry), encoding="utf-8")
         final = agency_dir / dataset_id
         os.chmod(staging, 0o755)
-        staging.rename(final)
+        if previous is not None and final.is_dir():
+            # The dataset made again: the old folder is set aside until the new one is in place.
+            old = Path(tempfile.mkdtemp(prefix=".old-", dir=agency_dir))
+            old.rmdir()
+            final.rename(old)
+            staging.rename(final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -270,14 +309,55 @@ def _choose_entry(catalog: Catalog, existing: list, answers: Answers, prompter: 
                                f"entry “{entry.code}” belongs to agency “{entry.agency}”, not “{agency}”.",
                                "chỉ công bố dữ liệu thuộc danh mục của cơ quan mình.",
                                "publish only entries of your own agency.", where="catalogue"))
-    if entry.code in fulfilled and not entry.multiple:
+    if entry.code in fulfilled and not entry.multiple and not answers.replace:
         folder = next(d.rel_folder for d in existing if d.catalogue == entry.code)
         raise _Refused(Problem(folder, f"mục “{entry.code}” đã có bộ dữ liệu tại {folder}/.",
                                f"entry “{entry.code}” already has a dataset in {folder}/.",
-                               "để cập nhật, thay tệp trong thư mục đó (cùng tên tệp) rồi gửi pull request; không tạo bộ mới.",
+                               "để cập nhật, thay tệp trong thư mục đó (cùng tên tệp) rồi gửi pull request; sau khi sửa "
+                               "tệp, “opendata new … --replace” làm lại bộ dữ liệu, giữ các câu trả lời đã có.",
                                "to update it, replace the files in that folder (same names) and open a pull request; "
-                               "do not create a new dataset.", where="catalogue"))
+                               "after fixing a file, “opendata new … --replace” makes the dataset again, keeping what "
+                               "was answered.", where="catalogue"))
     return entry
+
+
+def _previous(existing: list, entry: CatalogueEntry, answers: Answers):
+    """The dataset `--replace` makes again: the entry's (the one named by --id when it has several)."""
+    mine = [d for d in existing if d.catalogue == entry.code and (answers.dataset_id in (None, d.id))]
+    if not mine:
+        if answers.dataset_id:
+            raise _Refused(Problem(f"data/{entry.agency}/{answers.dataset_id}",
+                                   f"không có bộ dữ liệu “{answers.dataset_id}” của mục “{entry.code}” để làm lại.",
+                                   f"no dataset “{answers.dataset_id}” of entry “{entry.code}” to make again.",
+                                   "bỏ --replace để tạo bộ mới, hoặc sửa --id.", "drop --replace to create it, or fix --id.",
+                                   where="--replace"))
+        return None
+    if len(mine) > 1:
+        raise _Refused(Problem(mine[0].rel_folder, f"mục “{entry.code}” có {len(mine)} bộ dữ liệu.",
+                               f"entry “{entry.code}” has {len(mine)} datasets.",
+                               f"nêu bộ cần làm lại bằng --id ({', '.join(d.id for d in mine)}).",
+                               f"name the one to make again with --id ({', '.join(d.id for d in mine)}).",
+                               where="--replace"))
+    return mine[0]
+
+
+def _answered_before(descriptor: dict, answers: Answers) -> None:
+    """What the agency answered the first time, unless a flag says otherwise now."""
+    contact = descriptor.get("contact") if isinstance(descriptor.get("contact"), dict) else {}
+    licences = descriptor.get("licenses") if isinstance(descriptor.get("licenses"), list) else []
+    before = {"dataset_id": descriptor.get("name"), "title": descriptor.get("title"),
+              "title_en": descriptor.get("title_en"), "description": descriptor.get("description"),
+              "keywords": descriptor.get("keywords"), "frequency": descriptor.get("frequency"),
+              "licence": licences[0].get("name") if licences and isinstance(licences[0], dict) else None,
+              "contact_name": contact.get("name"), "contact_email": contact.get("email"),
+              "contact_phone": contact.get("phone")}
+    for key, value in before.items():
+        if getattr(answers, key) is None and value not in (None, "", []):
+            if key == "keywords":
+                value = [str(k) for k in value] if isinstance(value, list) else None
+            elif isinstance(value, str):
+                value = value.strip()
+            setattr(answers, key, value)
 
 
 def _choose_id(root: Path, catalog: Catalog, existing: list, entry: CatalogueEntry, answers: Answers,
@@ -377,7 +457,8 @@ def _describe(catalog: Catalog, entry: CatalogueEntry, dataset_id: str, answers:
 
 # --- files -------------------------------------------------------------------------------------------
 
-def _plan_files(files: list[Path], staging: Path, problems: Problems) -> list[Planned]:
+def _plan_files(files: list[Path], staging: Path, problems: Problems, prompter: Prompter, answers: Answers
+                ) -> list[Planned]:
     """Copy each file into `staging` under a safe name and its real extension, check it, draft its resources."""
     from .checks import files as file_checks
 
@@ -415,7 +496,7 @@ def _plan_files(files: list[Path], staging: Path, problems: Problems) -> list[Pl
             plan.notes.append((f"“{path.name}” thực chất là {file_checks.WHAT[real][0]}: đã lưu thành “{target}”.",
                                f"“{path.name}” is really {file_checks.WHAT[real][1]}: saved as “{target}”."))
         if FORMATS[real].tabular:
-            if not _plan_tables(plan, staged, path.stem, rel, resource_names, problems):
+            if not _plan_tables(plan, staged, path.stem, rel, resource_names, problems, prompter, answers):
                 continue
         else:
             name = _unique(stem, resource_names)
@@ -425,36 +506,63 @@ def _plan_files(files: list[Path], staging: Path, problems: Problems) -> list[Pl
     return planned
 
 
-def _plan_tables(plan: Planned, path: Path, label: str, rel: str, names: set[str], problems: Problems) -> bool:
-    """One resource per table (per sheet of a workbook), with its drafted schema; `label` is the file's own name."""
-    from .checks.encoding import check_encoding
-    from .checks.infer import InferError, csv_delimiter, infer_table, named_as_labels
+def _plan_tables(plan: Planned, path: Path, label: str, rel: str, names: set[str], problems: Problems,
+                 prompter: Prompter, answers: Answers) -> bool:
+    """One resource per table (per sheet of a workbook), found as the gate finds it, with its drafted schema.
 
-    sheets: list[str | None] = [None]
+    Rows the reader leaves out are said; before a total row or a notes sheet is
+    dropped the agency is asked (the answer is a flag too). A resource is named
+    after its sheet, or the table's own title, rather than the file.
+    """
+    from .checks.encoding import check_encoding
+    from .checks.infer import InferError, draft, named_as_labels, reading, stored_as_numbers
+
     if plan.kind == "csv":
         found = Problems()
-        detected = check_encoding(path, rel, found)
+        check_encoding(path, rel, found)
         if found.errors:  # unknown or unsure legacy encoding: refused with the exact command
             problems.items.extend(found.errors)
             return False
-    else:
-        sheets = _sheets(path)
+    sheets = _sheets(path, plan.kind, prompter, answers, plan) if plan.kind != "csv" else [None]
     for sheet in sheets:
+        where = f"trang tính “{sheet}”" if sheet else ""
         try:
-            schema, header = infer_table(path, plan.kind, sheet)
+            table = reading(path, plan.kind, sheet)
+            totals = table.layout.rows_skipped("total")
+            if totals and not prompter.confirm(
+                    f"“{plan.target}”{f' trang “{sheet}”' if sheet else ''}: bỏ {len(totals)} dòng tổng "
+                    f"(dòng {', '.join(map(str, totals[:5]))}) khỏi dữ liệu?",
+                    f"leave out {len(totals)} total row(s) from the data?", True, answers.drop_totals, "--keep-totals"):
+                kept = [s.row for s in table.layout.skipped if s.reason != "total"
+                        and s.row > table.layout.header_rows[-1]]
+                declared = {"headerRows": table.layout.header_rows, "commentRows": kept}
+                table = _reread(path, plan.kind, sheet, declared)
+                plan.dialects[sheet] = declared
+            schema = draft(table)
         except InferError as exc:
-            where = f"trang tính “{sheet}”" if sheet else ""
             problems.error(rel, f"không đọc được bảng: {exc.vi}.", f"cannot read the table: {exc.en}.",
                            "mở tệp bằng Excel hoặc LibreOffice, lưu lại đúng định dạng rồi chạy lại.",
                            "open it in Excel or LibreOffice, save it again in its format and run again.", where=where,
                            code="source-error")
             return False
-        fields = schema["fields"]
-        renamed = [f["name"] for f in fields]
+        header = list(table.labels)
+        skipped = describe_skipped(table.layout)
+        if skipped:
+            plan.notes.append((f"“{plan.target}”{f' trang “{sheet}”' if sheet else ''}: tiêu đề bảng ở dòng "
+                               f"{', '.join(map(str, table.layout.header_rows))}; bỏ qua {skipped[0]}.",
+                               f"the header is row {', '.join(map(str, table.layout.header_rows))}; left out {skipped[1]}."))
+        for column in stored_as_numbers(table):
+            plan.notes.append((
+                f"“{plan.target}”{f' trang “{sheet}”' if sheet else ''}: cột “{column}” là mã hoặc số điện thoại nhưng "
+                "được lưu dạng số, nên số 0 ở đầu đã mất. Trong Excel, định dạng cột là Văn bản (Text), gõ lại số 0 rồi "
+                "chạy lại “opendata new … --replace”.",
+                f"column “{column}” holds codes or phone numbers stored as numbers: their leading zeros are lost. In "
+                "Excel, format the column as Text, type the zeros again and run “opendata new … --replace”."))
+        renamed = [f["name"] for f in schema["fields"]]
         if plan.kind == "csv":
-            # Unless it already is one, a CSV is written again as UTF-8 with commas and the field names as header.
-            if header != renamed or detected.encoding != "utf-8" or csv_delimiter(path) != ",":
-                plan.rewrite_csv = renamed
+            # A CSV is written again as UTF-8 with commas, the field names as header and only the table's rows.
+            if header != renamed or skipped or not _plain_csv(path):
+                plan.rewrite_csv = (renamed, table)
                 plan.notes.append((
                     f"“{plan.target}”: lưu lại dạng CSV UTF-8, dòng tiêu đề dùng tên cột không dấu "
                     f"({', '.join(renamed[:6])}{', …' if len(renamed) > 6 else ''}); tiêu đề tiếng Việt giữ trong “title”.",
@@ -468,45 +576,96 @@ def _plan_tables(plan: Planned, path: Path, label: str, rel: str, names: set[str
                 f"Muốn tên không dấu cho API, sửa dòng tiêu đề thành: {','.join(renamed)} rồi chạy lại.",
                 f"“{plan.target}”{f' sheet “{sheet}”' if sheet else ''}: field names are the workbook's header cells. "
                 f"For ASCII names in the API, change the header row to: {','.join(renamed)} and run again."))
-        suffix = f"-{slugify(sheet)}" if sheet is not None and len(sheets) > 1 else ""
-        resource: dict = {"name": _unique(f"{slugify(label) or 'du-lieu'}{suffix}", names), "path": plan.target,
-                          "title": nfc(f"{label.replace('_', ' ')}{f' — {sheet}' if suffix else ''}"),
-                          "format": plan.kind, "mediatype": FORMATS[plan.kind].mediatype}
+        title = _table_title(table) or (sheet if sheet and len(sheets) > 1 else "") or label.replace("_", " ")
+        base = slugify(sheet) if sheet is not None and len(sheets) > 1 else _shorten(slugify(title), 60)
+        resource: dict = {"name": _unique(base or slugify(label) or "du-lieu", names), "path": plan.target,
+                          "title": nfc(title), "format": plan.kind, "mediatype": FORMATS[plan.kind].mediatype}
         if plan.kind == "csv":
             resource["encoding"] = "utf-8"
+        dialect: dict = {}
+        if sheet in plan.dialects:
+            # The agency kept its total rows: for a CSV (written clean) the header is row 1 and nothing is left
+            # out; a workbook names its rows. Either way the reader then guesses nothing.
+            dialect = {"headerRows": [1]} if plan.kind == "csv" else dict(plan.dialects[sheet])
         if sheet is not None:
-            resource["dialect"] = {"excel": {"sheet": sheet}}
+            dialect["excel"] = {"sheet": sheet}
+        if dialect:
+            resource["dialect"] = dialect
         resource["schema"] = schema
         plan.resources.append(resource)
     return True
 
 
-def _sheets(path: Path) -> list[str | None]:
-    """The workbook's sheets that hold something; the first one when none can be listed."""
-    from python_calamine import CalamineWorkbook
+def _reread(path: Path, kind: str, sheet: str | None, declared: dict) -> Any:
+    from .checks.infer import InferError, comma_utf8
+    from .tables import TableReadError, read
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = [n for n in book.sheet_names if book.get_sheet_by_name(n).to_python(nrows=1)]
-    except Exception:  # noqa: BLE001 - unreadable: infer_table reports it with the reason
+        if kind != "csv":
+            return read(path, kind, sheet, dialect=declared)
+        with tempfile.TemporaryDirectory(prefix="opendata-new-") as tmp:
+            return read(comma_utf8(path, Path(tmp) / "t.csv"), "csv", dialect=declared)
+    except TableReadError as exc:
+        raise InferError(exc.vi.rstrip("."), exc.en.rstrip(".")) from exc
+
+
+def _plain_csv(path: Path) -> bool:
+    from .checks.infer import csv_delimiter
+    from .checks.encoding import detect
+
+    data = path.read_bytes()
+    return detect(data[:1 << 20]).encoding == "utf-8" and csv_delimiter(path) == ","
+
+
+def _table_title(table: Any) -> str:
+    """The report's own title in the title block above the table (not the agency, the motto or a date)."""
+    from .tables import TITLE_LINE
+
+    lines = [s.text for s in table.layout.skipped if s.reason == "title" and s.text]
+    candidates = [t for t in lines if not TITLE_LINE.search(fold(t)) and not t.startswith("(")
+                  and not re.match(r"(?i)^(ubnd|ủy ban|uỷ ban|sở|ban|phòng|cục|chi cục|trung tâm)\b", t)]
+    return max(candidates, key=len) if candidates else ""
+
+
+NOTES_SHEET = re.compile(r"^(huong dan|ghi chu|chu thich|thuyet minh|giai thich|readme|notes?|instructions?|help)\b")
+
+
+def _sheets(path: Path, kind: str, prompter: Prompter, answers: Answers, plan: Planned) -> list[str | None]:
+    """The workbook's sheets that hold a table; a notes sheet is left out once the agency agrees."""
+    from .tables import TableReadError, read, sheet_names
+
+    try:
+        names = sheet_names(path)
+    except TableReadError:
+        return [None]  # unreadable: reading it reports the reason
+    kept: list[str] = []
+    for name in names:
+        try:
+            table = read(path, kind, name)
+        except TableReadError:
+            kept.append(name)  # reading it again reports the reason
+            continue
+        if not table.labels and table.rows == 0:
+            continue  # an empty sheet
+        notes = NOTES_SHEET.match(fold(name)) or len(table.labels) <= 1
+        if notes and prompter.confirm(f"“{plan.target}”: trang “{name}” có vẻ là trang ghi chú, hướng dẫn; bỏ qua?",
+                                      f"sheet “{name}” looks like notes or instructions; leave it out?", True,
+                                      answers.skip_notes, "--keep-notes-sheets"):
+            plan.notes.append((f"“{plan.target}”: bỏ qua trang ghi chú “{name}” (không phải bảng dữ liệu).",
+                               f"“{plan.target}”: left out the notes sheet “{name}” (not a data table)."))
+            continue
+        kept.append(name)
+    if len(kept) == 1 and kept[0] == names[0]:
         return [None]
-    if len(names) <= 1:
-        return [names[0]] if names and names[0] != book.sheet_names[0] else [None]
-    return names
+    return kept or [None]
 
 
-def _write_csv(source: Path, target: Path, header: list[str]) -> None:
-    """The CSV again as UTF-8 NFC with commas, `header` as its first row, every other row unchanged."""
-    from .checks.infer import csv_delimiter, csv_text
-
-    text = nfc(csv_text(source.read_bytes()))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(source))
+def _write_csv(target: Path, header: list[str], table: Any) -> None:
+    """A table as UTF-8 NFC CSV with commas: `header`, then its data rows as the gate reads them."""
     with target.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
-        next(reader, None)
         writer.writerow(header)
-        for row in reader:
-            writer.writerow(row)
+        writer.writerows(table.records())
 
 
 def _shorten(slug: str, most: int) -> str:
@@ -588,5 +747,6 @@ def main(args) -> int:
         keywords=[k.strip() for k in args.keywords.split(",") if k.strip()] if args.keywords else None,
         licence=args.licence, frequency=args.frequency, contact_name=args.contact_name,
         contact_email=args.contact_email, contact_phone=args.contact_phone,
-        files=[Path(f) for f in args.files], apis=list(args.api or []))
+        files=[Path(f) for f in args.files], apis=list(args.api or []), replace=args.replace,
+        drop_totals=False if args.keep_totals else None, skip_notes=False if args.keep_notes_sheets else None)
     return run(Path(args.root), answers, Prompter(interactive))

@@ -98,8 +98,8 @@ def test_a_person_answers_the_questions_in_vietnamese(portal):
     assert meta["contact"] == {"name": "Sở Y tế", "email": "duoc@syt.vinhphuc.gov.vn"}
     # One resource per sheet of the workbook, the API as its own resource.
     names = [(r["name"], r.get("dialect", {}).get("excel", {}).get("sheet"), r["format"]) for r in meta["resources"]]
-    assert names == [("du-toan-ngan-sach-2025-thu-ngan-sach", "Thu ngân sách", "xlsx"),
-                     ("du-toan-ngan-sach-2025-chi-ngan-sach", "Chi ngân sách", "xlsx"),
+    assert names == [("thu-ngan-sach", "Thu ngân sách", "xlsx"),
+                     ("chi-ngan-sach", "Chi ngân sách", "xlsx"),
                      ("api", None, "api")]
     assert meta["resources"][2]["path"] == "https://api.syt.vinhphuc.gov.vn/nha-thuoc"
     assert run_cli("validate", "--root", str(portal), "--offline").returncode == 0

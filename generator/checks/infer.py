@@ -63,7 +63,13 @@ def infer_schema(path: Path, fmt: str, sheet: str | None = None, sample_rows: in
 
 def infer_table(path: Path, fmt: str, sheet: str | None = None, sample_rows: int = 100_000) -> tuple[dict, list[str]]:
     """The drafted schema and the table's header labels as read (to see which columns need renaming)."""
-    header, columns, numeric = _read(path, fmt, sheet, sample_rows)
+    table = reading(path, fmt, sheet)
+    return draft(table, sample_rows), list(table.labels)
+
+
+def draft(table: Table, sample_rows: int = 100_000) -> dict:
+    """A Table Schema drafted from the first `sample_rows` data rows of a table as the gate reads it."""
+    header, columns, numeric = _columns(table, sample_rows)
     names = field_names(header)
     fields, key = [], None
     for j, (label, name, column) in enumerate(zip(header, names, columns)):
@@ -75,7 +81,14 @@ def infer_table(path: Path, fmt: str, sheet: str | None = None, sample_rows: int
     schema: dict = {"fields": fields}
     if key:
         schema["primaryKey"] = [key]
-    return schema, header
+    return schema
+
+
+def stored_as_numbers(table: Table) -> list[str]:
+    """Labels of the code and phone columns a workbook keeps as numbers: their leading zeros are gone."""
+    names = field_names(table.labels)
+    return [label for j, (label, name) in enumerate(zip(table.labels, names))
+            if j in table.numeric and (_CODE_NAME.search(name) or _PHONE_NAME.search(name))]
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -131,7 +144,10 @@ def comma_utf8(source: Path, target: Path) -> Path:
 
 def _read(path: Path, fmt: str, sheet: str | None, max_rows: int) -> tuple[list[str], list[pa.Array], set[int]]:
     """read_columns, plus the spreadsheet columns whose cells are numbers (they can never hold a leading zero)."""
-    table = reading(path, fmt, sheet)
+    return _columns(reading(path, fmt, sheet), max_rows)
+
+
+def _columns(table: Table, max_rows: int) -> tuple[list[str], list[pa.Array], set[int]]:
     if not table.labels and not table.columns:
         raise InferError("bảng rỗng", "the table is empty")
     order = pa.array(table.order()[:max_rows])
