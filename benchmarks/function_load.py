@@ -2,7 +2,7 @@
 
     python benchmarks/function_load.py [--rows 100000] [--duration 10] [--datasette PATH]
 
-Generates a 100,000-row table, publishes it as a build would (site/api/v1/... and the CSV), starts the
+Generates a 100,000-row table, publishes it as a build would (site/api/v1/... and its CSV conversion), starts the
 function (uvicorn, one worker, SQLite store) and Datasette on loopback, and drives each with wrk
 (2 threads, 32 connections) for two requests: a filtered page of 50 rows and a single-row lookup by
 primary key. The function's requests carry an API key: the key check, rate limit and usage count are
@@ -55,18 +55,23 @@ def generate(rows: int, folder: Path) -> tuple[Path, Path]:
                 str(rng.randrange(0, 900)), f"20{rng.randrange(0, 25):02d}-{rng.randrange(1, 13):02d}-"
                 f"{rng.randrange(1, 29):02d}", f"09{rng.randrange(0, 10**8):08d}") for i in range(1, rows + 1)]
     site = folder / "site"
-    data = site / "datasets/co-so/files/co-so.csv"
+    # The function reads a table's CSV conversion (as the build writes it), never the original.
+    data = site / "datasets/co-so/converted/co-so.csv"
     data.parent.mkdir(parents=True)
     with data.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
+        writer = csv.writer(f, lineterminator="\r\n")
         writer.writerow([name for name, _ in FIELDS])
         writer.writerows(records)
     schema = {"fields": [{"name": n, "type": t} for n, t in FIELDS], "primaryKey": ["ma"]}
     summary = {"id": "co-so", "title": "Cơ sở y tế (benchmark)", "agency": {"id": "so-y-te", "name": "Sở Y tế"},
                "modified": "2025-01-01T00:00:00+07:00", "created": "2025-01-01T00:00:00+07:00", "keywords": []}
+    digest, size = hashlib.sha256(data.read_bytes()).hexdigest(), data.stat().st_size
     resource = {"name": "co-so", "title": "Cơ sở", "format": "csv", "path": "co-so.csv", "schema": schema,
-                "url": "http://127.0.0.1/datasets/co-so/files/co-so.csv", "size": data.stat().st_size,
-                "sha256": hashlib.sha256(data.read_bytes()).hexdigest(), "mediatype": "text/csv"}
+                "url": "http://127.0.0.1/datasets/co-so/files/co-so.csv", "size": size, "sha256": digest,
+                "mediatype": "text/csv",
+                "conversions": {"rows": rows, "files": [{"format": "csv", "mediatype": "text/csv", "size": size,
+                                                         "sha256": digest,
+                                                         "url": "http://127.0.0.1/datasets/co-so/converted/co-so.csv"}]}}
     (site / "api/v1/datasets").mkdir(parents=True)
     (site / "api/v1/datasets/co-so.json").write_text(json.dumps({**summary, "resources": [resource]}), "utf-8")
     (site / "api/v1/catalog.json").write_text(json.dumps(

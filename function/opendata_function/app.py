@@ -91,7 +91,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         fn.check_rate(account)
         dataset, resource = request.path_params["dataset"], request.path_params["resource"]
         table = fn.table(fn.table_info(dataset, resource))
-        found = query.lookup(table, request.path_params["key"], fn.tables.db)
+        # The raw path keeps %2C apart from the commas between a composite key's values.
+        raw = request.scope.get("raw_path") or urllib.parse.quote(request.url.path, safe="/,").encode()
+        raw_key = raw[raw.index(b"/v1/datasets/") + len(b"/v1/datasets/"):].split(b"/", 3)[3]
+        found = query.lookup(table, query.key_parts(raw_key), fn.tables.db)
         fn.usage.count(account["id"], dataset, 1 if found else 0)
         if found is None:
             raise ApiError(404, "row-not-found", "Không có dòng nào mang khóa này.", "No row has this key.")
@@ -279,9 +282,17 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     async def health(request: Request) -> Response:
         fn.maybe_reload()
-        loaded = fn._published is not None
-        return JSONResponse({"ok": loaded, "datasets": len(fn._published.datasets) if loaded else 0,
-                             "tables_loaded": fn.tables.loaded(), "store": fn.store.dialect},
+        published = fn._published
+        loaded = published is not None
+        # Tables published but not served (no usable conversion, a file that fails its sha256): listed
+        # so the operator sees them without reading the logs.
+        unavailable = fn.unavailable()
+        return JSONResponse({"ok": loaded, "datasets": len(published.datasets) if published else 0,
+                             "tables": len(published.tables) if published else 0,
+                             "tables_loaded": fn.tables.loaded(), "tables_unavailable": len(unavailable),
+                             "unavailable": [{"dataset": d, "resource": r, "reason": why}
+                                             for (d, r), why in list(unavailable.items())[:100]],
+                             "store": fn.store.dialect},
                             status_code=200 if loaded else 503)
 
     openapi_body = json.dumps(openapi_document(), ensure_ascii=False).encode("utf-8")

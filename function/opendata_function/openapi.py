@@ -137,7 +137,7 @@ def document() -> dict[str, Any]:
                                                   "text/csv": {"schema": {"type": "string"}}}},
                               **_errors(400, 401, 403, 404, 429, 503)}}},
             "/v1/datasets/{dataset}/{resource}/rows/{key}": {"get": {
-                "operationId": "getRow", "summary": "One row by its primary key (composite: values joined by ',')",
+                "operationId": "getRow", "summary": "One row by its primary key (composite: values joined by ','; a comma in a value: %2C)",
                 "security": KEYED, "parameters": TABLE_PARAMS + [_param("key", "path", {"type": "string",
                                                                                          "minLength": 1})],
                 "responses": {"200": _json({"type": "object", "required": ["row"],

@@ -1,8 +1,11 @@
 """What the build published, read from the site folder or from the URL it is served at.
 
 The function knows the portal only through the build's output: site/api/v1/catalog.json,
-site/api/v1/datasets/<id>.json and the files under site/datasets/<id>/files/. Nothing from those files
-is trusted as a path: ids must be slugs and a resource path stays inside its dataset's folder.
+site/api/v1/datasets/<id>.json and, for each table, the CSV conversion the build published
+(site/datasets/<id>/converted/<resource>.csv, listed in the dataset JSON under
+resources[i].conversions.files). Never the agency's original: what the function serves is what the
+downloads hold. Nothing from those files is trusted as a path: ids must be slugs and a conversion's path
+stays inside its dataset's folder.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 CATALOG = "api/v1/catalog.json"
-QUERYABLE = {"csv", "tsv", "xls", "xlsx", "ods"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,199}$")
 _METADATA_LIMIT = 20 * 1024 * 1024
 
@@ -79,20 +81,19 @@ def open_source(spec: str) -> Source:
 
 @dataclass(frozen=True)
 class TableInfo:
-    """A published table (a csv file or a sheet) that the keyed API can query."""
+    """A published table (a csv file or a sheet of any format) as the keyed API queries it: its CSV conversion."""
     dataset: str
     resource: str
     title: str
-    format: str
-    file: str  # site-relative path of the published file
-    sheet: str | None
+    file: str  # site-relative path of the converted CSV
+    sha256: str  # of the converted CSV, as the dataset JSON publishes it
     schema: dict[str, Any]
-    sha256: str
+    schema_digest: str  # the typing changes with the schema even when the CSV does not
     ckan_id: str
 
     @property
-    def version(self) -> tuple[str, str, str, str]:
-        return (self.dataset, self.resource, self.sha256, self.file)
+    def version(self) -> tuple[str, ...]:
+        return (self.dataset, self.resource, self.sha256, self.file, self.schema_digest)
 
 
 @dataclass
@@ -103,6 +104,8 @@ class Published:
     tables: dict[tuple[str, str], TableInfo]
     ckan_ids: dict[str, tuple[str, str]] = field(default_factory=dict)
     fingerprint: str = ""
+    # Tables the build published without a usable CSV conversion: (dataset, resource) -> why not served.
+    unavailable: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def table(self, dataset: str, resource: str) -> TableInfo | None:
         return self.tables.get((dataset, resource))
@@ -130,6 +133,39 @@ def catalog_digest(source: Source) -> str:
     return hashlib.sha256(source.read(CATALOG, _METADATA_LIMIT)).hexdigest()
 
 
+def converted_csv(res: dict[str, Any], dataset_id: str, portal_url: str) -> tuple[str, str]:
+    """(site-relative path, sha256) of a table's published CSV conversion; raise SiteError saying why not.
+
+    The dataset JSON gives each conversion as a URL under the portal's address (or a site-relative
+    `path`); either way the file must lie inside the dataset's own folder.
+    """
+    conversions = res.get("conversions")
+    if not isinstance(conversions, dict):
+        raise SiteError("no conversion published (resources[].conversions missing)")
+    entry = next((f for f in conversions.get("files") or [] if isinstance(f, dict) and f.get("format") == "csv"), None)
+    if entry is None:
+        why = conversions.get("error") or "no csv in conversions.files"
+        raise SiteError(f"no CSV conversion published ({why})")
+    rel = entry.get("path")
+    if rel is None:
+        url = str(entry.get("url") or "")
+        if not portal_url or not url.startswith(portal_url):
+            raise SiteError(f"conversion URL {url[:200]!r} is not under the portal's address {portal_url!r}")
+        rel = urllib.parse.unquote(url[len(portal_url):])
+    rel = _safe_relpath(rel)
+    if rel is None or not rel.startswith(f"datasets/{dataset_id}/") or any(c in rel for c in "?#"):
+        raise SiteError(f"conversion path {str(entry.get('path') or entry.get('url'))[:200]!r} is outside "
+                        f"datasets/{dataset_id}/")
+    digest = str(entry.get("sha256") or "")
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise SiteError("the CSV conversion has no sha256")
+    return rel, digest
+
+
+def _schema_digest(schema: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def load(source: Source) -> Published:
     raw = source.read(CATALOG, _METADATA_LIMIT)
     try:
@@ -138,11 +174,12 @@ def load(source: Source) -> Published:
         portal = catalog.get("portal") or {}
     except (ValueError, KeyError, TypeError) as exc:
         raise SiteError(f"{CATALOG} is not a catalogue: {exc}") from exc
-    digest = hashlib.sha256(raw)
-    fingerprint = digest.hexdigest()
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    portal_url = str(portal.get("url", "")) if isinstance(portal, dict) else ""
     datasets: dict[str, dict[str, Any]] = {}
     tables: dict[tuple[str, str], TableInfo] = {}
     ckan_ids: dict[str, tuple[str, str]] = {}
+    unavailable: dict[tuple[str, str], str] = {}
     for summary in summaries:
         dataset_id = summary["id"]
         detail_raw = source.read(f"api/v1/datasets/{dataset_id}.json", _METADATA_LIMIT)
@@ -154,18 +191,26 @@ def load(source: Source) -> Published:
             continue
         datasets[dataset_id] = detail
         for res in detail.get("resources") or []:
-            if not isinstance(res, dict):
+            # A table is what the build converted, or a file with a Table Schema (a table the build
+            # failed to convert, reported as not served); documents and APIs are not.
+            if not isinstance(res, dict) or not (isinstance(res.get("conversions"), dict) or (
+                    isinstance(res.get("schema"), dict) and res.get("format") != "api")):
                 continue
-            name, fmt, path = str(res.get("name", "")), str(res.get("format", "")).lower(), _safe_relpath(res.get("path"))
-            schema = res.get("schema")
-            if (fmt not in QUERYABLE or path is None or not _SLUG.match(name) or not isinstance(schema, dict)
-                    or not isinstance(schema.get("fields"), list)):
+            name = str(res.get("name", ""))
+            if not _SLUG.match(name):
                 continue
-            info = TableInfo(dataset=dataset_id, resource=name, title=str(res.get("title") or name), format=fmt,
-                             file=f"datasets/{dataset_id}/files/{path}", sheet=res.get("sheet") or None,
-                             schema=schema, sha256=str(res.get("sha256", "")),
-                             ckan_id=ckan_resource_id(str(portal.get("url", "")), dataset_id, name))
+            schema = res.get("schema") if isinstance(res.get("schema"), dict) else {}
+            if not isinstance(schema.get("fields", []), list):
+                schema = {}
+            try:
+                file, digest = converted_csv(res, dataset_id, portal_url)
+            except SiteError as exc:
+                unavailable[(dataset_id, name)] = str(exc)
+                continue
+            info = TableInfo(dataset=dataset_id, resource=name, title=str(res.get("title") or name), file=file,
+                             sha256=digest, schema=schema, schema_digest=_schema_digest(schema),
+                             ckan_id=ckan_resource_id(portal_url, dataset_id, name))
             tables[(dataset_id, name)] = info
             ckan_ids[info.ckan_id] = (dataset_id, name)
     return Published(portal=portal, summaries=summaries, datasets=datasets, tables=tables, ckan_ids=ckan_ids,
-                     fingerprint=fingerprint)
+                     fingerprint=fingerprint, unavailable=unavailable)

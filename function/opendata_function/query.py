@@ -8,9 +8,11 @@ field names map to generated column names, so nothing from the URL is ever splic
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .errors import ApiError
 from .tables import Field, Table, fold
@@ -174,31 +176,62 @@ def run(table: Table, plan: dict[str, Any], db: Any) -> Page:
 
 
 def as_dicts(fields: list[Field], rows: list[tuple], *, row_id: bool = False) -> list[dict[str, Any]]:
+    """Rows as the JSON conversion has them: booleans stored 0/1 become true/false, and a number SQLite
+    could not hold (kept as its text) becomes the number again."""
     names = (["_id"] if row_id else []) + [f.name for f in fields]
     shift = 1 if row_id else 0
-    flags = [i + shift for i, f in enumerate(fields) if f.type == "boolean"]
+    flags = [names[i + shift] for i, f in enumerate(fields) if f.type == "boolean"]
+    numbers = [(names[i + shift], f) for i, f in enumerate(fields) if f.numeric]
     out = [dict(zip(names, row)) for row in rows]
-    if flags:  # booleans are stored 0/1; anything else stayed as published text
-        for record in out:
-            for i in flags:
-                value = record[names[i]]
-                if value in (0, 1):
-                    record[names[i]] = bool(value)
+    for record in out if flags or numbers else ():
+        for name in flags:
+            if record[name] in (0, 1):  # anything else stayed as published text
+                record[name] = bool(record[name])
+        for name, field in numbers:
+            if isinstance(record[name], str):
+                record[name] = field.convert(record[name])
     return out
 
 
-def lookup(table: Table, key: str, db: Any) -> dict[str, Any] | None:
+MAX_KEY_PARTS = 24
+
+
+def key_parts(raw_key: bytes) -> list[str]:
+    """A row key as sent in the URL, split at its literal commas; a comma inside a value is sent as %2C."""
+    return [urllib.parse.unquote_to_bytes(part).decode("utf-8", "replace") for part in raw_key.split(b",")]
+
+
+def _groupings(parts: list[str], n: int) -> Iterator[list[str]]:
+    """Every way to rejoin `parts` into n values (a comma was part of a value and not encoded)."""
+    for cuts in itertools.combinations(range(1, len(parts)), n - 1):
+        bounds = (0, *cuts, len(parts))
+        yield [",".join(parts[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def lookup(table: Table, parts: list[str], db: Any) -> dict[str, Any] | None:
     """One row by its primary key; a composite key is its values joined by commas, in schema order."""
     pk = table.primary_key
     if not pk:
         raise bad("Bảng không có khóa chính (primaryKey): dùng bộ lọc để tìm dòng.",
                   "The table has no primary key: find rows with filters instead.")
-    parts = [key] if len(pk) == 1 else key.split(",")
-    if len(parts) != len(pk):
-        names = ",".join(f.name for f in pk)
-        raise bad(f"Khóa chính gồm {len(pk)} giá trị ({names}), cách nhau bằng dấu phẩy.",
-                  f"The primary key has {len(pk)} values ({names}), separated by commas.")
+    names = ",".join(f.name for f in pk)
+    if len(parts) < len(pk) or len(parts) > MAX_KEY_PARTS:
+        raise bad(f"Khóa chính gồm {len(pk)} giá trị ({names}), cách nhau bằng dấu phẩy; dấu phẩy trong một giá "
+                  f"trị viết là %2C.",
+                  f"The primary key has {len(pk)} values ({names}), separated by commas; a comma inside a value "
+                  f"is written %2C.")
+    candidates = [",".join(parts)] if len(pk) == 1 else _groupings(parts, len(pk))
     where = " AND ".join(f"{f.column} = ?" for f in pk)
-    rows = db.execute(f"SELECT {', '.join(f.column for f in table.fields)} FROM {table.sql_name} WHERE {where} "
-                      f"LIMIT 1", [value_for(f, v) for f, v in zip(pk, parts)]).fetchall()
-    return as_dicts(table.fields, rows)[0] if rows else None
+    sql = f"SELECT {', '.join(f.column for f in table.fields)} FROM {table.sql_name} WHERE {where} LIMIT 2"
+    found: list[tuple] = []
+    for values in candidates:
+        values = [values] if isinstance(values, str) else values
+        try:
+            args = [f.parse(unicodedata.normalize("NFC", v)) for f, v in zip(pk, values)]
+        except ValueError:
+            continue  # e.g. text where the key has a number: not this grouping
+        found += db.execute(sql, args).fetchall()
+        if len(found) > 1:
+            raise bad(f"Khóa “{','.join(parts)[:100]}” khớp nhiều dòng: viết dấu phẩy trong một giá trị là %2C.",
+                      f"Key “{','.join(parts)[:100]}” matches several rows: write a comma inside a value as %2C.")
+    return as_dicts(table.fields, found)[0] if found else None

@@ -14,7 +14,7 @@ from .published import Published, SiteError, TableInfo, catalog_digest, load, op
 from .ratelimit import RateLimiter, retry_after
 from .settings import Settings
 from .store import Store
-from .tables import Table, TableError, TableStore
+from .tables import Table, TableError, TableMismatch, TableStore
 from .usage import UsageCounter
 
 log = logging.getLogger("opendata_function")
@@ -61,6 +61,8 @@ class Function:
         self.tables.keep_only({t.version for t in published.tables.values()})
         log.info("site loaded from %s: %d datasets, %d tables", self.source.describe(), len(published.datasets),
                  len(published.tables))
+        for (dataset, resource), why in sorted(published.unavailable.items()):
+            log.error("table %s/%s not served: %s", dataset, resource, why)
         return True
 
     def maybe_reload(self) -> None:
@@ -92,8 +94,24 @@ class Function:
                 log.error("table %s/%s not loaded: %s", info.dataset, info.resource, exc)
         return count
 
+    def unavailable(self) -> dict[tuple[str, str], str]:
+        """Tables published but not served now, and why: no usable conversion, or their last load failed."""
+        published = self._published
+        out = dict(published.unavailable) if published else {}
+        live = set(published.tables) if published else set()
+        out.update({k: why for k, why in list(self.tables.failures.items()) if k in live})
+        return dict(sorted(out.items()))
+
     def table_info(self, dataset: str, resource: str) -> TableInfo:
         info = self.published.table(dataset, resource)
+        why = self.published.unavailable.get((dataset, resource))
+        if info is None and why is not None:
+            log.warning("table %s/%s asked for but not served: %s", dataset, resource, why)
+            raise ApiError(503, "table-not-converted",
+                           f"Bảng “{resource}” của bộ dữ liệu “{dataset}” đã công bố nhưng không có bản chuyển "
+                           f"đổi CSV dùng được, nên chưa truy vấn được; tải tệp gốc trên trang bộ dữ liệu.",
+                           f"Table “{resource}” of dataset “{dataset}” is published without a usable CSV "
+                           f"conversion, so it cannot be queried; download the original from the dataset page.")
         if info is None:
             if dataset not in self.published.datasets:
                 raise ApiError(404, "dataset-not-found", f"Không có bộ dữ liệu “{dataset}”.",
@@ -107,6 +125,15 @@ class Function:
     def table(self, info: TableInfo) -> Table:
         try:
             return self.tables.get(info)
+        except TableMismatch as exc:
+            log.error("table %s/%s refused: %s", info.dataset, info.resource, exc)
+            raise ApiError(503, "table-mismatch",
+                           f"Tệp CSV đã công bố của bảng này ({info.file}) không khớp mã sha256 ghi trong "
+                           f"api/v1/datasets/{info.dataset}.json, nên không được phục vụ; đơn vị vận hành cần "
+                           f"công bố lại toàn bộ bản dựng.",
+                           f"The published CSV of this table ({info.file}) does not match the sha256 in "
+                           f"api/v1/datasets/{info.dataset}.json, so it is not served; the operator must "
+                           f"publish the whole build again.", headers={"Retry-After": "60"}) from exc
         except (TableError, SiteError) as exc:
             log.error("table %s/%s unreadable: %s", info.dataset, info.resource, exc)
             raise ApiError(503, "table-unavailable", "Bảng này tạm thời không truy vấn được; thử lại sau.",

@@ -65,23 +65,35 @@ POPULATION_SCHEMA = {"fields": [{"name": "nam", "type": "integer"}, {"name": "do
                                 {"name": "dan_so", "type": "integer"}], "primaryKey": ["nam", "don_vi"]}
 
 
-def _csv(header: list[str], rows: list[tuple]) -> bytes:
+def _csv(header: list[str], rows: list[tuple], lineterminator: str = "\n") -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    csv.writer(out, lineterminator=lineterminator).writerows([header, *rows])
     return out.getvalue().encode("utf-8")
 
 
+def publish_conversion(root: Path, dataset_id: str, resource: str, header: list[str], rows: list[tuple]) -> dict:
+    """Write a table's CSV conversion as the build does (UTF-8, RFC 4180) and return its `conversions` entry."""
+    data = _csv(header, rows, lineterminator="\r\n")
+    path = f"datasets/{dataset_id}/converted/{resource}.csv"
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_bytes(data)
+    return {"rows": len(rows), "neutralised_cells": 0,
+            "files": [{"format": "csv", "url": PORTAL_URL + path, "mediatype": "text/csv", "size": len(data),
+                       "sha256": hashlib.sha256(data).hexdigest()}]}
+
+
 def write_site(root: Path, tables: dict[str, list[dict[str, Any]]] | None = None) -> Path:
-    """A site in the shapes generator/publish/json_api.py writes (catalog.json, datasets/<id>.json, files)."""
+    """A site in the shapes the build writes: catalog.json, datasets/<id>.json, the originals and each table's
+    CSV conversion (the only file of a table the function reads)."""
     datasets = {
         "co-so-y-te": {"title": "Cơ sở y tế", "agency": ("so-y-te", "Sở Y tế"), "keywords": ["y tế", "bệnh viện"],
                        "resources": [{"name": "co-so", "title": "Cơ sở khám chữa bệnh", "format": "csv",
                                       "path": "co-so.csv", "schema": FACILITY_SCHEMA,
-                                      "data": _csv([f["name"] for f in FACILITY_SCHEMA["fields"]], FACILITIES)}]},
+                                      "table": ([f["name"] for f in FACILITY_SCHEMA["fields"]], FACILITIES)}]},
         "dan-so": {"title": "Dân số theo đơn vị hành chính", "agency": ("cuc-thong-ke", "Cục Thống kê"),
                    "keywords": ["dân số"],
                    "resources": [{"name": "dan-so", "title": "Dân số", "format": "csv", "path": "nam/dan-so.csv",
-                                  "schema": POPULATION_SCHEMA, "data": _csv(["nam", "don_vi", "dan_so"], POPULATION)},
+                                  "schema": POPULATION_SCHEMA, "table": (["nam", "don_vi", "dan_so"], POPULATION)},
                                  {"name": "thuyet-minh", "title": "Thuyết minh", "format": "pdf",
                                   "path": "thuyet-minh.pdf", "data": b"%PDF-1.4 sample"}]},
     }
@@ -97,6 +109,8 @@ def write_site(root: Path, tables: dict[str, list[dict[str, Any]]] | None = None
         summaries.append(summary)
         resources = []
         for r in d["resources"]:
+            if "table" in r:
+                r["data"] = _csv(*r["table"])
             target = root / "datasets" / dataset_id / "files" / r["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(r["data"])
@@ -106,6 +120,8 @@ def write_site(root: Path, tables: dict[str, list[dict[str, Any]]] | None = None
                    "size": len(r["data"]), "sha256": hashlib.sha256(r["data"]).hexdigest()}
             if "schema" in r:
                 res["schema"] = r["schema"]
+            if "table" in r:
+                res["conversions"] = publish_conversion(root, dataset_id, r["name"], *r["table"])
             resources.append(res)
         detail = {**summary, "description": f"Mô tả {d['title']}.", "title_en": "",
                   "agency": {"id": agency_id, "name": agency_name, "name_en": "", "email": "x@example.vn",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -133,22 +134,21 @@ def test_usage_is_counted_per_key_dataset_and_month(api, key):
 
 
 def test_a_new_build_is_picked_up_without_a_restart(make_api, tmp_path):
-    from .conftest import write_site
+    from .conftest import FACILITY_SCHEMA, publish_conversion, write_site
 
     site = write_site(tmp_path / "site")
     api = make_api(site=site)
     key = api.register()
     assert api.get(ROWS, key, params={"_limit": 1}).status_code == 200
-    (site / "datasets" / "co-so-y-te" / "files" / "co-so.csv").write_text(
-        "ma_co_so,ten,huyen,so_giuong,von_ty,cong_lap,ngay,dien_thoai\n00999,Bệnh viện Mới,X,1,1,true,2025-01-01,0912000000\n",
-        encoding="utf-8")
+    header = [f["name"] for f in FACILITY_SCHEMA["fields"]]
+    conversion = publish_conversion(site, "co-so-y-te", "co-so", header,
+                                    [("00999", "Bệnh viện Mới", "X", "1", "1", "true", "2025-01-01", "0912000000")])
     catalog = site / "api" / "v1" / "catalog.json"
     catalog.write_text(catalog.read_text(encoding="utf-8").replace("2025-03-04", "2025-03-05"), encoding="utf-8")
     detail = site / "api" / "v1" / "datasets" / "co-so-y-te.json"
-    import json as _json
-    d = _json.loads(detail.read_text(encoding="utf-8"))
-    d["resources"][0]["sha256"] = "changed"
-    detail.write_text(_json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    d = json.loads(detail.read_text(encoding="utf-8"))
+    d["resources"][0]["conversions"] = conversion
+    detail.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
     api.fn.maybe_reload()
     assert names(api.get(ROWS, key)) == ["Bệnh viện Mới"]
 
