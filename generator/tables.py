@@ -146,6 +146,8 @@ class Table:
     extras: dict[int, list[str]] = field(default_factory=dict)  # data row index -> its cells beyond the header
     layout: Layout = field(default_factory=Layout)
     numeric: set[int] = field(default_factory=set)  # spreadsheet columns whose cells are numbers (zeros lost)
+    # Workbook columns some of whose cells are not text (numbers, dates, booleans): column -> row mask.
+    typed: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -177,11 +179,13 @@ class Table:
     # A table read by the gate is saved for the outputs of the same build: read once, used everywhere.
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        typed = sorted(self.typed)
         meta = {"labels": self.labels, "layout": self.layout.to_json(), "numeric": sorted(self.numeric),
-                "extras": {str(k): v for k, v in self.extras.items()}}
+                "extras": {str(k): v for k, v in self.extras.items()}, "columns": len(self.columns), "typed": typed}
         arrays = [pa.array(self.numbers, pa.int64())] + [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0)
                                                         for c in self.columns]
-        names = ["row"] + [f"c{i}" for i in range(len(self.columns))]
+        arrays += [pa.array(self.typed[j]) for j in typed]
+        names = ["row"] + [f"c{i}" for i in range(len(self.columns))] + [f"t{j}" for j in typed]
         schema = pa.schema([pa.field(n, a.type) for n, a in zip(names, arrays)],
                            metadata={b"opendata": json.dumps(meta, ensure_ascii=False).encode()})
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
@@ -198,9 +202,11 @@ def load(path: Path) -> Table:
     with pa.memory_map(str(path), "r") as source:
         table = pa.ipc.open_file(source).read_all()
     meta = json.loads(table.schema.metadata[b"opendata"])
-    return Table(meta["labels"], [table.column(i) for i in range(1, table.num_columns)],
+    width = meta["columns"]
+    typed = {j: table.column(1 + width + k).to_numpy() for k, j in enumerate(meta["typed"])}
+    return Table(meta["labels"], [table.column(i) for i in range(1, 1 + width)],
                  table.column(0).to_numpy(), {int(k): v for k, v in meta["extras"].items()},
-                 Layout.from_json(meta["layout"]), set(meta["numeric"]))
+                 Layout.from_json(meta["layout"]), set(meta["numeric"]), typed)
 
 
 def of(resource: Any) -> Table:
@@ -582,12 +588,15 @@ def _read_sheet(path: Path, sheet: str | int | None, declared: dict | None = Non
         fills = _merged_fills(data.merged_cell_ranges or [], width)
         grid: list[list[str]] = [[""] * width for _ in range(top)]
         numeric: set[int] = set()
+        stored: list[tuple[int, int]] = []  # (row, column) of cells that are not text
         for r, line in enumerate(data.iter_rows(), start=top):
             cells = [""] * left + [cell_text(c) for c in line]
             cells += [""] * (width - len(cells))
             for j, c in enumerate(line, start=left):
-                if isinstance(c, (int, float)) and not isinstance(c, bool):
-                    numeric.add(j)
+                if not isinstance(c, str) and c is not None:
+                    stored.append((r, j))
+                    if isinstance(c, (int, float)) and not isinstance(c, bool):
+                        numeric.add(j)
             grid.append(cells)
     except TableReadError:
         raise
@@ -600,19 +609,27 @@ def _read_sheet(path: Path, sheet: str | int | None, declared: dict | None = Non
     for r0, c0, r1, c1 in fills:
         starts.setdefault(r0, []).append((r0, c0, r1, c1))
     raw_sample = [list(row) for row in grid[:SAMPLE_ROWS]]
+    not_text = set(stored)
     for r0, c0, r1, c1 in fills:  # a merged cell's value in every cell it covers
         value = grid[r0][c0] if r0 < len(grid) else ""
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             for c in range(c0, c1 + 1):
                 grid[r][c] = value
+                if (r0, c0) in not_text and (r, c) not in not_text:
+                    stored.append((r, c))
     header, layout = _find_header(raw_sample, starts, csv_file=False, declared=declared)
     layout.sheet, layout.merged = _sheet_name(book, sheet), bool(fills)
     labels = _join_labels([grid[r - 1] for r in layout.header_rows]) if any(grid[header]) else []
     body = grid[layout.header_rows[-1]:]
     first = layout.header_rows[-1] + 1
     columns = [pa.chunked_array([pa.array([row[j] for row in body], pa.string())]) for j in range(width)]
+    typed: dict[int, np.ndarray] = {}
+    start = layout.header_rows[-1]  # 0-based index of the first body row
+    for r, j in stored:
+        if r >= start:
+            typed.setdefault(j, np.zeros(len(body), bool))[r - start] = True
     return Table(labels, columns, np.arange(first, first + len(body), dtype=np.int64), layout=layout,
-                 numeric=numeric)
+                 numeric=numeric, typed=typed)
 
 
 def _sheet_name(book: Any, sheet: str | int | None) -> str:
@@ -692,6 +709,7 @@ def _drop(table: Table, drop: np.ndarray) -> None:
         keep = ~drop
         index = np.flatnonzero(keep)
         table.columns = [c.filter(pa.array(keep)) for c in table.columns]
+        table.typed = {j: mask[keep] for j, mask in table.typed.items()}
         remap = {int(old): new for new, old in enumerate(index)}
         table.extras = {remap[k]: v for k, v in table.extras.items() if k in remap}
         table.numbers = table.numbers[keep]
@@ -722,7 +740,9 @@ def _footer(table: Table, dropped: np.ndarray) -> np.ndarray:
         cells = _row_cells(table, i)
         filled = _filled(cells)
         line = filled <= 3 and bool(FOOTER_LINE.search(fold(" ".join(c.strip() for c in cells if c.strip()))))
-        if not (dropped[i] or filled < need or line):
+        # Names under the signature lines: a few cells of text, one per signing column.
+        names = filled <= 3 and _header_like(cells)
+        if not (dropped[i] or filled < need or line or names):
             break
         run.append((i, filled, line))
     run.reverse()

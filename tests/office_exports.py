@@ -20,7 +20,7 @@ FACILITY_LABELS = ["STT", "Tên cơ sở", "Số giường Kế hoạch", "Số 
 FACILITY_SCHEMA = {"fields": [
     {"name": "STT", "type": "integer"}, {"name": "Tên cơ sở", "type": "string", "constraints": {"required": True}},
     {"name": "Số giường Kế hoạch", "type": "integer"}, {"name": "Số giường Thực hiện", "type": "integer"},
-    {"name": "Điện thoại", "type": "string"},
+    {"name": "Điện thoại", "type": "integer"},  # the workbook stores the phones as numbers
     {"name": "Mã cơ sở", "type": "string", "constraints": {"pattern": "^[0-9]{5}$"}}]}
 
 

@@ -639,6 +639,7 @@ class _Column:
     key: pa.Array  # comparable value, meaningful where present and not bad (not masked: that would copy it)
     inexact: np.ndarray  # rows whose key only approximates the value: decided in Python
     cache: dict[str, Any] = dc_field(default_factory=dict)
+    stored: np.ndarray | None = None  # a string field's cells a workbook stores as numbers, dates or booleans
 
     def value(self, row: int) -> Any:
         """frictionless' value of a cell (None for an empty or missing cell)."""
@@ -809,6 +810,13 @@ def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, probl
                        grid.columns[j] if j < len(grid.columns) else pa.chunked_array([pa.nulls(grid.rows, pa.string())]),
                        schema)
                for j in range(width)]
+    for c in columns:
+        stored = grid.typed.get(c.pos)
+        if stored is not None and c.type == "string":
+            # frictionless reads a workbook's number, date or boolean cell as that value, never as a string: a
+            # string field refuses it (and a code or phone stored as a number has lost its leading zeros).
+            c.stored = stored & c.present
+            c.bad = c.bad | c.stored
     _check_rows(grid, columns, schema, expected, errors)
 
     # The first max_errors in frictionless' order: the header, then row by row.
@@ -948,7 +956,8 @@ def _check_cells(grid: Table, c: _Column, not_blank: np.ndarray, errors: _Errors
     numbers = grid.numbers
     if c.bad.any():
         errors.rows(c.bad, (0, c.pos, 0), lambda r: ("type-error", c.name, c.cells[r].as_py(),
-                                                    *_type_message(c, int(numbers[r]), c.cells[r].as_py())))
+                                                    *(_stored_message if c.stored is not None and c.stored[r]
+                                                      else _type_message)(c, int(numbers[r]), c.cells[r].as_py())))
     constraints = _constraints(c.desc)
     supported = SUPPORTED_CONSTRAINTS.get(c.type, NUMERIC_CONSTRAINTS)
     valued = c.present & ~c.bad
@@ -1215,6 +1224,17 @@ STRING_FORMATS = {"email": ("địa chỉ email hợp lệ", "a valid e-mail add
 def _show(cell: Any) -> str:
     text = "" if cell is None else str(cell)
     return text if len(text) <= CELL_SHOWN else text[: CELL_SHOWN - 1] + "…"
+
+
+def _stored_message(c: _Column, row: int, cell: str) -> tuple[str, str, str, str]:
+    return (f"dòng {row}, cột “{c.name}”: ô “{_show(cell)}” được bảng tính lưu dạng số (hoặc ngày, đúng/sai), "
+            "không phải văn bản; mã và số điện thoại lưu dạng số đã mất số 0 ở đầu.",
+            f"row {row}, field “{c.name}”: the workbook stores “{_show(cell)}” as a number (or a date or boolean), not "
+            "as text; codes and phone numbers stored as numbers have lost their leading zeros.",
+            "trong Excel chọn cả cột, định dạng là Văn bản (Format Cells > Text), nhập lại giá trị (kể cả số 0 ở đầu) "
+            "rồi lưu; hoặc đổi “type” của cột trong đặc tả nếu cột thực sự là số.",
+            "in Excel select the column, format it as Text (Format Cells > Text), type the values again (leading zeros "
+            "too) and save; or change the field's “type” in the schema if it really holds numbers.")
 
 
 def _type_message(c: _Column, row: int, cell: str) -> tuple[str, str, str, str]:
