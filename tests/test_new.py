@@ -190,3 +190,78 @@ def test_a_semicolon_csv_gets_told_to_save_with_commas_not_a_wrong_draft(portal)
     result = run_cli("validate", "--root", str(portal), "--offline")
     assert result.returncode == 1
     assert "CSV UTF-8 (Comma delimited)" in result.stdout and "Đặc tả soạn sẵn" not in result.stdout
+
+
+# --- real office exports ---------------------------------------------------------------------------
+
+def test_an_office_workbook_is_read_as_the_gate_reads_it_and_the_agency_is_asked(portal, tmp_path):
+    from office_exports import facilities_xlsx
+
+    book = facilities_xlsx(tmp_path / "Biểu 01 - cơ sở KCB.xlsx")
+    flags = ["--id", "co-so-kcb-2024", "--keywords", "y tế", "--contact-phone", "", "--contact-email",
+             "syt@vinhphuc.gov.vn", "--contact-name", "Sở Y tế", "--licence", "CC-BY-4.0", "--frequency", "annual",
+             "--title", "Cơ sở khám chữa bệnh 2024", "--description", "Danh sách cơ sở."]
+    # No more files, no API; leave out the notes sheet (c), leave out the total row (Enter: the default).
+    result = opendata_new(portal, "VP-YT-002", str(book), *flags, answers=["", "", "c", ""])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "trang “Hướng dẫn” có vẻ là trang ghi chú" in result.stderr and "--keep-notes-sheets" in result.stderr
+    assert "bỏ 1 dòng tổng (dòng 14)" in result.stderr and "--keep-totals" in result.stderr
+    assert "left out rows 1–2, 4–5: title block above the table; row 9: row numbering the columns; " \
+           "row 14: total row" in result.stdout
+    assert "cột “Điện thoại” là mã hoặc số điện thoại nhưng được lưu dạng số" in result.stdout
+    folder = portal / "data/so-y-te/co-so-kcb-2024"
+    [resource] = descriptor(folder)["resources"]
+    # Named after the table's own title, not the file; the gate finds the layout itself (no dialect needed).
+    assert resource["name"] == "danh-sach-co-so-kham-benh-chua-benh-nam-2024"
+    assert resource["title"] == "DANH SÁCH CƠ SỞ KHÁM BỆNH, CHỮA BỆNH NĂM 2024" and "dialect" not in resource
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    assert names == ["STT", "Tên cơ sở", "Số giường Kế hoạch", "Số giường Thực hiện", "Điện thoại", "Mã cơ sở"]
+    assert run_cli("validate", "--root", str(portal), "--offline").returncode == 0
+
+    # The agency fixes nothing but wants its total row kept: run again; the answers given before stay.
+    again = opendata_new(portal, "--no-input", "--replace", "--keep-totals", "VP-YT-002", str(book))
+    assert again.returncode in (0, 1), again.stdout + again.stderr
+    meta = descriptor(folder)
+    assert meta["title"] == "Cơ sở khám chữa bệnh 2024" and meta["keywords"] == ["y tế"]
+    assert meta["description"] == "Danh sách cơ sở.\n"
+    [resource] = meta["resources"]
+    assert resource["dialect"] == {"headerRows": [7, 8], "commentRows": [9, *range(15, 22)]}
+    assert sorted(p.name for p in folder.iterdir()) == ["bieu-01-co-so-kcb.xlsx", "datapackage.yaml"]
+    assert not list((portal / "data/so-y-te").glob(".old-*")) and not list((portal / "data/so-y-te").glob(".new-*"))
+
+
+def test_an_exported_csv_is_saved_again_with_only_its_table(portal, tmp_path):
+    from office_exports import PROJECTS_CSV
+
+    export = tmp_path / "du an FDI.csv"
+    export.write_text(PROJECTS_CSV, encoding="utf-8")
+    result = opendata_new(portal, "--no-input", "VP-KHDT-003", str(export), "--keywords", "FDI")
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = next((portal / "data/so-khdt").glob("danh-muc-du-an*"))
+    lines = (folder / "du-an-fdi.csv").read_text("utf-8").splitlines()
+    assert lines == ["ma_du_an,ten_du_an,quoc_gia,von_dang_ky", "001234,Nhà máy linh kiện điện tử A,Hàn Quốc,12.5",
+                     '001235,"Công ty TNHH B, Khu công nghiệp Bá Thiện",Nhật Bản,20', "001236,Nhà máy may mặc C,Trung Quốc,5.5"]
+    [resource] = descriptor(folder)["resources"]
+    assert resource["name"].startswith("danh-muc-du-an-dau-tu-truc-tiep-nuoc-ngoai")
+    assert run_cli("validate", "--root", str(portal), "--offline").returncode == 0
+
+
+def test_the_gate_refuses_codes_stored_as_numbers_in_a_text_field(portal, tmp_path):
+    import copy
+    import json
+
+    from office_exports import FACILITY_SCHEMA, add_dataset, facilities_xlsx
+
+    schema = copy.deepcopy(FACILITY_SCHEMA)
+    schema["fields"][4]["type"] = "string"  # phone numbers are text, but the workbook stores them as numbers
+    add_dataset(portal, "so-y-te", "dien-thoai-so", "VP-YT-002",
+                [{"name": "co-so", "path": "b.xlsx", "format": "xlsx",
+                  "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "schema": schema,
+                  "dialect": {"excel": {"sheet": "Biểu 01"}}}], {"b.xlsx": facilities_xlsx(tmp_path / "b.xlsx")})
+    result = run_cli("validate", "--root", str(portal), "--format", "json")
+    assert result.returncode == 1
+    errors = [p for task in json.loads(result.stdout)["tasks"] for p in task["errors"]]
+    assert [(p["type"], p["rowNumber"], p["field"]) for p in errors] == [
+        ("type-error", row, "Điện thoại") for row in (10, 11, 12, 13)]
+    assert "lưu dạng số" in errors[0]["message"] and "leading zeros" in errors[0]["message_en"]
+    assert "Format Cells > Text" in errors[0]["fix_en"]
