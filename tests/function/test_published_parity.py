@@ -176,3 +176,27 @@ print(fn.preload(), len(fn.published.tables), len(fn.unavailable()))
     assert result.returncode == 0, result.stderr
     loaded, tables, unavailable = map(int, result.stdout.split())
     assert loaded == tables == len(published_tables(converted_only)) and unavailable == 0
+
+
+def test_office_exports_are_served_as_their_published_conversion(make_api, tmp_path):
+    """Title blocks, merged two-row headers, total rows and signature blocks: the function answers with the
+    table the gate found, never with the rows the reader left out."""
+    from office_exports import FACILITY_LABELS, office_portal
+
+    portal = office_portal(copy_portal(tmp_path / "portal"), tmp_path)
+    site = tmp_path / "site"
+    built = run_cli("build", "--root", str(portal), "--out", str(site))
+    assert built.returncode == 0, built.stdout + built.stderr
+    for folder in (site / "datasets").glob("*/files"):
+        shutil.rmtree(folder)
+    api = make_api(site=site, **BIG_LIMITS)
+    key = api.register()
+    office = {"bieu-co-so-kcb", "quyet-toan-thu-2024", "du-an-fdi", "to-dan-pho", "sheet-by-number"}
+    tables = [(d, r) for d, r in published_tables(site) if d in office]
+    assert {d for d, _ in tables} == office
+    with RemoteCKAN(api.url, apikey=key) as ckan:
+        for dataset_id, resource in tables:
+            assert_served_as_published(api, site, dataset_id, resource, key, ckan)
+    rows = keyed_rows(api, key, "bieu-co-so-kcb", "co-so-kcb")
+    assert [list(r) for r in rows[:1]] == [FACILITY_LABELS] and len(rows) == 4
+    assert all(r["Tên cơ sở"] != "Tổng cộng" for r in rows)
