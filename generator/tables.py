@@ -454,16 +454,20 @@ def _find_header(sample: list[list[str]], merges: dict[int, list[tuple[int, int,
             layout.header_rows += list(range(last + 2, nxt + 2))
             last = nxt
             continue
+        if len(layout.header_rows) > 1:
+            break  # the merged cells said where the header ends
         top = sample[last]
         under_gap = any(j < len(top) and not top[j].strip() and cell.strip() for j, cell in enumerate(below))
         if under_gap and _header_like(below) and not _numbering_row(below) and \
                 any(cell.strip() and (j >= len(below) or not below[j].strip()) for j, cell in enumerate(top)):
             rows = f"{last + 1}–{last + 2}"
-            where = "CSV" if csv_file else "trang tính không gộp ô / the sheet has no merged cells"
+            where_vi, where_en = ("tệp CSV", "a CSV") if csv_file else ("trang tính không gộp ô", "no merged cells")
             raise TableReadError(
                 "format-error",
-                f"tiêu đề bảng nằm trên hai dòng ({rows}) mà không gộp ô ({where}): không biết tiêu đề nhóm thuộc những cột nào.",
-                f"the header spans two rows ({rows}) without merged cells: which columns a group heading covers is unknown.",
+                f"tiêu đề bảng nằm trên hai dòng ({rows}) mà không gộp ô ({where_vi}): không biết tiêu đề nhóm thuộc "
+                "những cột nào.",
+                f"the header spans two rows ({rows}) without merged cells ({where_en}): which columns a group heading "
+                "covers is unknown.",
                 "ghi tiêu đề trên một dòng (mỗi cột một tên, ví dụ “Dân số - Nam”), hoặc gộp ô tiêu đề nhóm (Merge & Center) "
                 "và gửi tệp .xlsx.",
                 "write the header on one row (one name per column, e.g. “Population - Male”), or merge the group "

@@ -249,3 +249,19 @@ def test_a_boolean_cell_reads_the_same_in_every_output(portal, tmp_path):
     assert json.loads((out / urls.converted_file("bool", "bool", "json")).read_text("utf-8")) == [
         {"ma": "001", "mo_cua": True}, {"ma": "002", "mo_cua": False}]
     assert (out / urls.converted_file("bool", "bool", "csv")).read_bytes() == b"ma,mo_cua\r\n001,true\r\n002,false\r\n"
+
+
+def test_a_merged_header_over_text_rows_ends_where_its_cells_do(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"], sheet["B2"], sheet["C2"] = "Họ tên", "Liên hệ", "Địa chỉ", "Email"
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:C1")
+    sheet.append(["Nguyễn Văn An", "Hà Nội", "an@example.vn"])
+    sheet.append(["Trần Bình", "Huế", None])
+    book.save(tmp_path / "t.xlsx")
+    table = tables.read(tmp_path / "t.xlsx", "xlsx")
+    assert table.labels == ["Họ tên", "Liên hệ Địa chỉ", "Liên hệ Email"] and table.layout.header_rows == [1, 2]
+    assert list(table.records()) == [["Nguyễn Văn An", "Hà Nội", "an@example.vn"], ["Trần Bình", "Huế", ""]]
