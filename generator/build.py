@@ -25,6 +25,7 @@ from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discov
                       json_api, manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
 from .tables import TableReadError, head
+from .checks.standards import check_standards
 from .validate import Report, check_dataset, convert_for_publishing
 
 
@@ -105,6 +106,7 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
     for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK):
         problems.items.extend(found)
         conversions_needed.update(converted)
+    check_standards(portfolio.catalog, portfolio.datasets, problems)
     for (dataset_id, name), encoding in conversions_needed.items():
         d = next(x for x in portfolio.datasets if x.id == dataset_id)
         r = next(x for x in d.resources if x.name == name)
