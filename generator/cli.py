@@ -33,6 +33,15 @@ def _build(args: argparse.Namespace) -> int:
         print(f"\nBản dựng thất bại: {len(exc.problems)} lỗi; trang đã công bố không thay đổi.\n"
               f"(Build failed: {len(exc.problems)} error(s); the published site is unchanged.)", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a read-only or vanished output folder: the last good site stays
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"LỖI/ERROR {args.out}: không ghi được trang: {exc.strerror or exc}{where}.\n"
+              f"  (cannot write the site: {exc.strerror or exc}{where}.)\n"
+              f"  Cách sửa: giải phóng dung lượng ổ đĩa hoặc cấp quyền ghi vào thư mục chứa {args.out}, rồi dựng lại.\n"
+              f"  (Fix: free disk space or allow writing to the folder that holds {args.out}, then build again.)\n"
+              "Bản dựng thất bại; trang đã công bố không thay đổi. (Build failed; the published site is unchanged.)",
+              file=sys.stderr)
+        return 1
     for problem in result.warnings:
         print(problem.format(), file=sys.stderr)
     p = result.portfolio

@@ -132,3 +132,82 @@ def test_what_the_build_refuses_in_data_json_the_gate_refuses_first(small, tmp_p
     assert "sources" in out
     built = run_cli("build", "--root", str(small), "--out", str(tmp_path / "site"))
     assert built.returncode == 1 and "sources" in built.stderr
+
+
+# --- opendata build: the output folder, and faults while writing it -------------------------------
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("target", ["docs", "data", ".", "data/so-y-te/moi", "catalog/../docs"])
+def test_build_refuses_the_portals_own_folders(small, target):
+    (small / "docs").mkdir()
+    (small / "docs" / "huong-dan.md").write_text("# Hướng dẫn\n", encoding="utf-8")
+    before = _tree(small)
+    result = run_cli("build", "--root", str(small), "--out", str(small / target))
+    assert result.returncode == 1, result.stderr
+    assert "--out" in result.stderr and "Cách sửa" in result.stderr and "Traceback" not in result.stderr
+    assert _tree(small) == before
+
+
+def test_build_refuses_an_existing_folder_that_is_not_a_site(small, tmp_path):
+    other = tmp_path / "bao-cao"
+    other.mkdir()
+    (other / "so-lieu.xlsx").write_bytes(b"quan trong")
+    result = run_cli("build", "--root", str(small), "--out", str(other))
+    assert result.returncode == 1 and "manifest.json" in result.stderr
+    assert (other / "so-lieu.xlsx").read_bytes() == b"quan trong"
+
+
+@pytest.fixture
+def built_small(small, tmp_path):
+    site = tmp_path / "site"
+    result = run_cli("build", "--root", str(small), "--out", str(site))
+    assert result.returncode == 0, result.stderr
+    again = run_cli("build", "--root", str(small), "--out", str(site))  # a previous site is rebuilt over
+    assert again.returncode == 0, again.stderr
+    return small, site
+
+
+def _fails_writing(small: Path, site: Path, capsys, *expected: str) -> None:
+    from generator.cli import main
+
+    before = _tree(site)
+    assert main(["build", "--root", str(small), "--out", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(site) in err and "Cách sửa" in err and "unchanged" in err
+    for text in expected:
+        assert text in err
+    assert _tree(site) == before
+    assert not [p.name for p in site.parent.iterdir() if p.name.startswith(".site.")]
+
+
+def test_a_full_disk_mid_build_is_an_error_and_keeps_the_site(built_small, monkeypatch, capsys):
+    import errno
+
+    from generator.publish import files
+
+    small, site = built_small
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(site.parent / ".site.staging-x" / "data"))
+
+    monkeypatch.setattr(files, "copy", full)
+    _fails_writing(small, site, capsys, os.strerror(errno.ENOSPC))
+
+
+def test_a_read_only_output_folder_is_an_error_and_keeps_the_site(built_small, monkeypatch, capsys):
+    import errno
+    import tempfile
+
+    small, site = built_small
+    real = tempfile.mkdtemp
+
+    def read_only(*args, **kwargs):
+        if Path(kwargs.get("dir") or "") == site.parent:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(site.parent))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    _fails_writing(small, site, capsys, os.strerror(errno.EROFS))
