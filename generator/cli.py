@@ -136,7 +136,10 @@ def _keys(args: argparse.Namespace) -> int:
         print("LỖI/ERROR: chưa cài hàm API của cổng (the function is not installed): "
               "pip install -e './function[postgres]'", file=sys.stderr)
         return 2
-    return keys_main(args.rest)
+    from .serve import LOCAL_STORE
+
+    # Without --database-url or DATABASE_URL: the store `opendata serve` runs the function on.
+    return keys_main(args.rest, default_url=f"sqlite:///{LOCAL_STORE.resolve()}")
 
 
 def _withdraw(args: argparse.Namespace) -> int:
