@@ -27,13 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATASET = "data/so-y-te/co-so-kham-chua-benh"
 
 
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import copy_portal  # noqa: E402 - the tests' copy of the sample portal
+
+
 def _portal(where: Path) -> Path:
-    root = where / "portal"
-    for name in ("catalog", "theme"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / DATASET, root / DATASET)
-    return root
+    return copy_portal(where / "portal", [DATASET])
 
 
 def _descriptor(root: Path) -> Path:

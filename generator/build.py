@@ -100,13 +100,13 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
         found, report = Problems(), Report()
         for d in chunk:
             check_dataset(d, portfolio.catalog, found, report, offline=True)
+        check_standards(portfolio.catalog, chunk, found, shapes=False)
         return found.items, report.conversions
 
     conversions_needed: dict = {}
     for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK):
         problems.items.extend(found)
         conversions_needed.update(converted)
-    check_standards(portfolio.catalog, portfolio.datasets, problems)
     for (dataset_id, name), encoding in conversions_needed.items():
         d = next(x for x in portfolio.datasets if x.id == dataset_id)
         r = next(x for x in d.resources if x.name == name)

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, copy_portal
 from generator.build import build
 from generator.errors import InputError
 from generator.validate import validate
@@ -77,12 +77,8 @@ def test_whatever_the_gate_accepts_the_build_builds(case):
     descriptor, table = case
     work = Path(tempfile.mkdtemp(prefix="gate-build-"))
     try:
-        root = work / "portal"
-        for name in ("catalog", "theme"):
-            shutil.copytree(ROOT / name, root / name)
-        shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+        root = copy_portal(work / "portal", [DATASET])
         folder = root / DATASET
-        folder.mkdir(parents=True)
         (folder / "datapackage.yaml").write_text(yaml.safe_dump(descriptor, allow_unicode=True, sort_keys=False),
                                                  encoding="utf-8")
         (folder / "co-so-kham-chua-benh.csv").write_text(table, encoding="utf-8")

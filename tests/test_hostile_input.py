@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import copy_portal, run_cli
 
 DATASET = "data/so-y-te/co-so-kham-chua-benh"
 
@@ -17,12 +17,7 @@ DATASET = "data/so-y-te/co-so-kham-chua-benh"
 @pytest.fixture
 def small(tmp_path) -> Path:
     """The sample portal's catalogue with one dataset: fast to validate and build."""
-    root = tmp_path / "portal"
-    for name in ("catalog", "theme"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / DATASET, root / DATASET)
-    return root
+    return copy_portal(tmp_path / "portal", [DATASET])
 
 
 def descriptor(root: Path) -> Path:
