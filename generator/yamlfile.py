@@ -124,7 +124,12 @@ def _normalise(value: Any, where: str) -> Any:
         out = {}
         for k, v in value.items():
             at = f"{where}.{k}" if where else str(k)
-            out[_text(k, at) if isinstance(k, str) else k] = _normalise(v, at)
+            key = _text(k, at) if isinstance(k, str) else k
+            if key in out:  # two spellings of one key (composed and decomposed accents)
+                raise YamlRefused(f"khóa “{key}” xuất hiện hai lần (viết theo hai cách dựng dấu).",
+                                  f"key “{key}” appears twice (its accents written two ways).",
+                                  "giữ một dòng cho khóa này.", "keep one line for this key.", at)
+            out[key] = _normalise(v, at)
         return out
     return value
 

@@ -79,6 +79,14 @@ def test_duplicate_key_is_refused_with_its_line(small):
     out = refused(small, "key “title” appears twice", "dòng 3")
 
 
+def test_a_key_written_with_composed_and_decomposed_accents_is_a_duplicate(small):
+    import unicodedata
+
+    key = "ghi chú"
+    append(small, f"{unicodedata.normalize('NFC', key)}: một\n{unicodedata.normalize('NFD', key)}: hai\n")
+    refused(small, "appears twice")
+
+
 @pytest.mark.parametrize("value", ['"Cơ sở\\0y tế"', '"Cơ sở\\e[2K\\r✅ Hợp lệ (valid)"', '"abc\\u202Eexe.csv"'])
 def test_control_characters_in_metadata_are_refused(small, value):
     path = descriptor(small)
