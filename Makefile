@@ -6,7 +6,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: setup serve build test system bench bench-validate bench-function clean
+.PHONY: setup serve build test system bench bench-validate bench-hostile bench-function clean
 
 setup: $(VENV)/.installed
 
@@ -38,6 +38,9 @@ bench: setup
 
 bench-validate: setup
 	$(BIN)/python benchmarks/validate_table.py
+
+bench-hostile: setup
+	$(BIN)/python benchmarks/hostile_gate.py
 
 bench-function: setup $(VENV)/.function
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)

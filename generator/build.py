@@ -26,6 +26,7 @@ from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discov
 from .publish.pages import PageWriter
 from . import tables
 from .tables import TableReadError
+from .checks.standards import check_standards
 from .validate import Report, check_dataset, convert_for_publishing
 
 
@@ -102,6 +103,7 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
         found, report = Problems(), Report()
         for d in chunk:
             check_dataset(d, portfolio.catalog, found, report, offline=True, readings=readings)
+        check_standards(portfolio.catalog, chunk, found, shapes=False)
         return found.items, report.conversions
 
     conversions_needed: dict = {}
@@ -123,9 +125,40 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
                 r.reading, r.layout = saved, tables.load_layout(saved)
 
 
+# The portal's own folders: a site is never built into (or over) one of them.
+PORTAL_FOLDERS = ("catalog", "data", "docs", "theme", "generator", "function", "tests", "scripts", "benchmarks",
+                  "local", ".git", ".github", ".ci")
+
+
+def check_output(root: Path, out: Path) -> None:
+    """Refuse an output folder the build would wipe wrongly: the portal or one of its own folders, or an
+    existing folder that is not a site built before (the swap replaces the whole folder)."""
+    why: tuple[str, str] | None = None
+    inside = out.is_relative_to(root) and out != root
+    top = out.relative_to(root).parts[0] if inside else ""
+    if root.is_relative_to(out):
+        why = ("là thư mục cổng hoặc chứa thư mục cổng", "is the portal's folder or contains it")
+    elif top in PORTAL_FOLDERS:
+        why = (f"nằm trong thư mục “{top}/” của cổng", f"is inside the portal's own “{top}/” folder")
+    elif any(manifest.is_site(parent) for parent in out.parents):
+        why = ("nằm trong một trang đã dựng", "is inside a site built before")
+    elif out.exists() and not out.is_dir():
+        why = ("là một tệp, không phải thư mục", "is a file, not a folder")
+    elif out.is_dir() and any(out.iterdir()) and not manifest.is_site(out):
+        why = ("đã có nội dung nhưng không phải trang do “opendata build” dựng (thiếu manifest.json)",
+               "already has content but is not a site “opendata build” made (no manifest.json)")
+    if why:
+        raise InputError([Problem(str(out), f"thư mục đầu ra {why[0]}; bản dựng sẽ xóa nội dung của nó.",
+                                  f"the output folder {why[1]}; the build would delete what it holds.",
+                                  "chọn --out là thư mục mới hoặc trang đã dựng trước đó, ví dụ --out site.",
+                                  "choose for --out a new folder or a site built before, e.g. --out site.",
+                                  where="--out", code="output-folder")])
+
+
 def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None) -> BuildResult:
     root = root.resolve()
     out = out.resolve()
+    check_output(root, out)
     portfolio, problems = load(root, base_url, function_url)
     previous_gc = gc.get_threshold()
     parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it

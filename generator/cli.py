@@ -33,6 +33,15 @@ def _build(args: argparse.Namespace) -> int:
         print(f"\nBản dựng thất bại: {len(exc.problems)} lỗi; trang đã công bố không thay đổi.\n"
               f"(Build failed: {len(exc.problems)} error(s); the published site is unchanged.)", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a read-only or vanished output folder: the last good site stays
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"LỖI/ERROR {args.out}: không ghi được trang: {exc.strerror or exc}{where}.\n"
+              f"  (cannot write the site: {exc.strerror or exc}{where}.)\n"
+              f"  Cách sửa: giải phóng dung lượng ổ đĩa hoặc cấp quyền ghi vào thư mục chứa {args.out}, rồi dựng lại.\n"
+              f"  (Fix: free disk space or allow writing to the folder that holds {args.out}, then build again.)\n"
+              "Bản dựng thất bại; trang đã công bố không thay đổi. (Build failed; the published site is unchanged.)",
+              file=sys.stderr)
+        return 1
     for problem in result.warnings:
         print(problem.format(), file=sys.stderr)
     p = result.portfolio
@@ -127,7 +136,10 @@ def _keys(args: argparse.Namespace) -> int:
         print("LỖI/ERROR: chưa cài hàm API của cổng (the function is not installed): "
               "pip install -e './function[postgres]'", file=sys.stderr)
         return 2
-    return keys_main(args.rest)
+    from .serve import LOCAL_STORE
+
+    # Without --database-url or DATABASE_URL: the store `opendata serve` runs the function on.
+    return keys_main(args.rest, default_url=f"sqlite:///{LOCAL_STORE.resolve()}")
 
 
 def _withdraw(args: argparse.Namespace) -> int:

@@ -29,11 +29,11 @@ def load_datasets(root: Path, catalog: Catalog, problems: Problems,
     have tables without a schema, go to `incomplete` (the gate drafts the missing schemas for its report)."""
     data_dir = root / "data"
     datasets: list[Dataset] = []
-    if not data_dir.is_dir():
+    if _symlink(data_dir, "data", problems) or not data_dir.is_dir():
         return datasets
     for agency_dir in sorted(p for p in data_dir.iterdir() if not p.name.startswith(".")):
         rel_agency = f"data/{agency_dir.name}"
-        if not agency_dir.is_dir():
+        if _symlink(agency_dir, rel_agency, problems) or not agency_dir.is_dir():
             continue
         if agency_dir.name not in catalog.agencies:
             problems.error(rel_agency, f"thư mục “{agency_dir.name}” không phải mã cơ quan nào trong catalog/agencies.yaml.",
@@ -44,11 +44,25 @@ def load_datasets(root: Path, catalog: Catalog, problems: Problems,
         for folder in sorted(p for p in agency_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if folder.name in catalog.withdrawn:
                 continue  # taken off the site; nothing of it is checked or published
+            if _symlink(folder, f"{rel_agency}/{folder.name}", problems):
+                continue
             dataset = load_dataset(root, folder, catalog, problems, incomplete)
             if dataset:
                 datasets.append(dataset)
     _check_across(datasets, catalog, problems)
     return datasets
+
+
+def _symlink(path: Path, rel: str, problems: Problems) -> bool:
+    """Refuse a folder or descriptor that is a symbolic link: it would publish what it points to, outside
+    the repository (git stores links as they are)."""
+    if not path.is_symlink():
+        return False
+    problems.error(rel, f"“{rel}” là liên kết tượng trưng (symlink), không phải thư mục hay tệp thật.",
+                   f"“{rel}” is a symbolic link, not a real folder or file.",
+                   "thay liên kết bằng chính thư mục/tệp (git add các tệp thật), rồi gửi lại.",
+                   "replace the link with the folder or file itself (git add the real files), then resubmit.")
+    return True
 
 
 def _check_across(datasets: list[Dataset], catalog: Catalog, problems: Problems) -> None:
@@ -83,6 +97,8 @@ def load_dataset(root: Path, folder: Path, catalog: Catalog, problems: Problems,
         problems.error(rel_folder, f"thư mục bộ dữ liệu thiếu tệp mô tả {DESCRIPTOR}.",
                        f"the dataset folder has no {DESCRIPTOR} descriptor.",
                        f"thêm {DESCRIPTOR} theo docs/huong-dan-co-quan.md.", f"add {DESCRIPTOR} as docs/huong-dan-co-quan.md shows.")
+        return None
+    if _symlink(folder / DESCRIPTOR, rel, problems):
         return None
     n_before = len(problems.errors)
     data = load_yaml(folder / DESCRIPTOR, rel, problems)

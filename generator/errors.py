@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .text import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -40,13 +42,19 @@ class Problem:
 
     def format(self) -> str:
         label = "LỖI/ERROR" if self.severity == "error" else "CẢNH BÁO/WARNING"
-        place = f"{self.file}: {self.where}" if self.where else self.file
-        lines = [f"{label} {place}", f"  {self.vi}", f"  ({self.en})"]
+        place = _shown(f"{self.file}: {self.where}" if self.where else self.file)
+        lines = [f"{label} {place}", f"  {_shown(self.vi)}", f"  ({_shown(self.en)})"]
         if self.fix_vi:
             lines.append(f"  Cách sửa: {self.fix_vi}")
         if self.fix_en:
             lines.append(f"  (Fix: {self.fix_en})")
         return "\n".join(lines)
+
+
+def _shown(text: str) -> str:
+    """Text quoted from the input, safe for a terminal: no escape sequence can colour it or fake a line
+    (a line break in a message continues, indented, under it)."""
+    return "\n    ".join(visible(line) for line in text.split("\n"))
 
 
 @dataclass

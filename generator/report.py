@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from .errors import Problem
+from .text import visible
 from .validate import Report
 
 COMMENT_MARKER = "<!-- opendata-validate-report -->"
@@ -34,6 +35,10 @@ FIXES: dict[str, tuple[str, str]] = {
     "format-error": ("Định dạng thật của tệp khác khai báo hoặc không được phép. Lưu lại đúng định dạng (xlsx, csv, docx, pdf).",
                      "The file's real format differs from its declaration or is not allowed. Save it in an allowed format."),
     "macro": ("Tệp chứa macro. Lưu lại dạng .xlsx/.docx không macro.", "The file contains macros. Save it as a macro-free .xlsx/.docx."),
+    "active-content": ("PDF chứa JavaScript, thao tác tự chạy, tệp đính kèm hoặc biểu mẫu XFA. In lại thành PDF mới rồi gửi lại.",
+                       "The PDF holds JavaScript, automatic actions, attachments or an XFA form. Print it to a new PDF and resubmit."),
+    "yaml-refused": ("Tệp YAML vượt giới hạn an toàn (cỡ, độ sâu, bí danh, khóa trùng, ký tự điều khiển). Sửa theo thông báo.",
+                     "The YAML file breaks a safety limit (size, depth, aliases, duplicate keys, control characters). Fix as the message says."),
     "encrypted": ("Tệp có mật khẩu. Lưu một bản không đặt mật khẩu.", "The file is password-protected. Save a copy without a password."),
     "corrupt-file": ("Tệp bị hỏng. Mở bằng phần mềm gốc và lưu lại.", "The file is damaged. Open it in its program and save it again."),
     "zip-bomb": ("Tệp nén bất thường (có thể là bom nén). Gửi tệp gốc.", "Abnormal compressed content (possible zip bomb). Send the original file."),
@@ -102,7 +107,7 @@ def _verdict(report: Report, markdown: bool) -> str:
 
 def _md(text: object) -> str:
     """Text from a pull request is shown as text in the comment: no HTML, no table breaks, no mentions."""
-    value = str(text).replace("\n", " ")
+    value = visible(str(text).replace("\n", " "))
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
     value = re.sub(r"([`*_\[\]#])", r"\\\1", value)
     return value.replace("@", "@\u200b")

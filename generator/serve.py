@@ -74,7 +74,8 @@ def start_function(site: Path, root: Path, host: str, port: int, site_origins: l
 
     settings = Settings.from_env(function_env(site, root, site_origins))
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
+                                               proxy_headers=False))
     thread = threading.Thread(target=server.run, name="opendata-function", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -9,6 +9,25 @@ import unicodedata
 _EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+# Characters never shown or published as they are: C0/C1 controls, lone surrogates, the two XML
+# non-characters, and the bidirectional overrides that reorder what a reader sees.
+_BIDI = frozenset((*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def hidden(ch: str) -> bool:
+    """True for a character that breaks XML or a terminal, or hides what text says (tab and newline too)."""
+    code = ord(ch)
+    return unicodedata.category(ch) in ("Cc", "Cs") or code in _BIDI or code in (0xFFFE, 0xFFFF)
+
+
+def visible(value: str) -> str:
+    """`value` with every hidden character written as an escape (\\x1b, \\u202e): safe to print."""
+    if not any(hidden(ch) for ch in value):
+        return value
+    return "".join((f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") if hidden(ch) else ch
+                   for ch in value)
+
+
 def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 

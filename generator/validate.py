@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .catalog import load_catalog
 from .checks import api, descriptor, ownership
+from .checks.standards import check_standards
 from .datasets import load_datasets
 from .errors import InputError, Problem, Problems
 from .model import Catalog, Dataset, Resource
@@ -95,6 +96,7 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
     selected = [d for d in datasets if in_change(d)]
     for dataset in selected:
         check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors)
+    check_standards(catalog, selected, problems)
     for dataset in incomplete:
         if in_change(dataset):
             for resource in dataset.unspecified:

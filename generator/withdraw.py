@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .gitinfo import VN_TZ
-from .yamlfile import SAFE_LOADER
+from .yamlfile import parse_yaml
 
 FILE = "catalog/withdrawn.yaml"
 HEADER = ("# Bộ dữ liệu đã rút khỏi cổng (Điều 13.1), ghi bằng `opendata withdraw`.\n"
@@ -28,7 +28,7 @@ def withdraw(root: Path, dataset_id: str, reason: str, date: str | None = None) 
         print("LỖI/ERROR: cần nêu lý do rút (--reason) (a reason is required).", file=sys.stderr)
         return 2
     path = root / FILE
-    current = (yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or []) if path.is_file() else []
+    current = (parse_yaml(path.read_text(encoding="utf-8")) or []) if path.is_file() else []
     if any(isinstance(w, dict) and w.get("id") == dataset_id for w in current):
         print(f"LỖI/ERROR {FILE}: bộ dữ liệu “{dataset_id}” đã được rút trước đó "
               f"(dataset “{dataset_id}” is already withdrawn).", file=sys.stderr)
@@ -42,7 +42,7 @@ def withdraw(root: Path, dataset_id: str, reason: str, date: str | None = None) 
     folder = folders[0]
     title = ""
     try:
-        descriptor = yaml.load((folder / "datapackage.yaml").read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        descriptor = parse_yaml((folder / "datapackage.yaml").read_text(encoding="utf-8"))
         title = str(descriptor.get("title") or "") if isinstance(descriptor, dict) else ""
     except (OSError, yaml.YAMLError):
         pass  # a broken descriptor may be the very reason for withdrawing

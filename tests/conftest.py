@@ -23,10 +23,13 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def copy_portal(target: Path) -> Path:
-    """A copy of the sample portal to break on purpose (outside git: times come from files)."""
-    for name in ("catalog", "data", "theme"):
+def copy_portal(target: Path, datasets: list[str] | None = None) -> Path:
+    """A copy of the sample portal to break on purpose (outside git: times come from files); with
+    `datasets` (data/<agency>/<id> folders), only those: fast to validate and build."""
+    for name in ("catalog", "theme", *(["data"] if datasets is None else [])):
         shutil.copytree(ROOT / name, target / name, symlinks=True)
+    for folder in datasets or []:
+        shutil.copytree(ROOT / folder, target / folder, symlinks=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
 

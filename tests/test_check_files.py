@@ -444,3 +444,45 @@ def test_a_sparse_sheet_that_would_fill_memory_is_refused_before_the_gate_reads_
     assert check_file(path, "xlsx", "data/a/b/thua.xlsx", problems) is None
     (error,) = problems.errors
     assert error.code == "corrupt-file" and "more than 1 GB of memory" in error.en
+
+
+# --- PDF active content: refused, naming what was found -------------------------------------------
+
+def _pdf_with(tmp_path: Path, name: str, change) -> Path:
+    path = tmp_path / f"{name}.pdf"
+    with pikepdf.open(OFFICE / "quick.pdf") as pdf:
+        change(pdf)
+        pdf.save(path)
+    return path
+
+
+def _js(pdf):
+    return pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
+
+
+ACTIVE_PDFS = {
+    "open-action-js": (lambda pdf: pdf.Root.__setitem__("/OpenAction", _js(pdf)), "JavaScript"),
+    "names-js": (lambda pdf: pdf.Root.__setitem__("/Names", pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(
+        Names=pikepdf.Array([pikepdf.String("a"), _js(pdf)])))), "JavaScript"),
+    "launch": (lambda pdf: pdf.Root.__setitem__("/OpenAction", pikepdf.Dictionary(
+        S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe"))), "launch action"),
+    "page-aa": (lambda pdf: pdf.pages[0].obj.__setitem__("/AA", pikepdf.Dictionary(O=_js(pdf))), "automatic actions"),
+    "attachment": (lambda pdf: pdf.attachments.__setitem__(
+        "x.exe", pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00", filename="x.exe")), "embedded files"),
+    "xfa": (lambda pdf: pdf.Root.__setitem__("/AcroForm", pikepdf.Dictionary(
+        Fields=pikepdf.Array(), XFA=pdf.make_stream(b"<xdp:xdp/>"))), "XFA form"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVE_PDFS))
+def test_pdf_with_active_content_is_refused(tmp_path, name):
+    change, what = ACTIVE_PDFS[name]
+    problem = refused(_pdf_with(tmp_path, name, change), "active-content")
+    assert what in problem.en and "PDF" in problem.fix_vi and "print it to a new PDF" in problem.fix_en
+
+
+def test_pdf_opening_at_a_page_is_accepted(tmp_path):
+    path = _pdf_with(tmp_path, "mo-trang-1", lambda pdf: pdf.Root.__setitem__(
+        "/OpenAction", pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit])))
+    problems = Problems()
+    assert check_file(path, "pdf", f"data/x/y/{path.name}", problems) == "pdf", problems.items

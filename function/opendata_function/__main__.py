@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.site:
         os.environ["OPENDATA_SITE"] = args.site
     uvicorn.run("opendata_function.app:create_app", factory=True, host=args.host, port=args.port,
-                log_level=args.log_level, proxy_headers=True)
+                log_level=args.log_level, proxy_headers=False)  # OPENDATA_TRUSTED_PROXIES does it
     return 0
 
 

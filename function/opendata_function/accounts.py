@@ -20,7 +20,10 @@ PUBLIC_FIELDS = ("id", "kind", "status", "key_prefix", "key_temporary", "key_cre
                  "email", "phone", "organisation", "rate_limit", "terms_accepted", "note", "created", "updated",
                  "last_used")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Controls, and the invisible characters (zero-width, direction overrides and isolates, BOM) that make
+# a name look empty or read backwards: never kept in a form value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                      r"\u2066-\u2069\ufeff]")
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 # Vietnamese numbers after 2018's renumbering: mobiles 03x/05x/07x/08x/09x (10 digits),
@@ -35,10 +38,10 @@ def text(value: Any, *, multiline: bool = False) -> str:
         return ""
     if not isinstance(value, str):
         value = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
-    value = unicodedata.normalize("NFC", value).strip()
+    value = _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
     if not multiline:
         value = " ".join(value.split())
-    return _CONTROL.sub("", value)
+    return value
 
 
 def normalise_phone(raw: str) -> str | None:
@@ -80,7 +83,7 @@ def validate_registration(data: dict[str, Any]) -> dict[str, Any]:
     problems: dict[str, tuple[str, str]] = {}
     full_name, address = text(data.get("full_name")), text(data.get("address"))
     organisation = text(data.get("organisation"))
-    if not 2 <= len(full_name) <= 200:
+    if not 2 <= len(full_name) <= 200 or sum(ch.isalpha() for ch in full_name) < 2:
         problems["full_name"] = ("Nhập họ và tên (2–200 ký tự).", "Enter your full name (2-200 characters).")
     if not 5 <= len(address) <= 300:
         problems["address"] = ("Nhập địa chỉ liên hệ (5–300 ký tự).", "Enter your address (5-300 characters).")
@@ -167,7 +170,7 @@ def issue(store: Store, *, full_name: str, email: str, organisation: str = "", p
     full_name, organisation, address, note = text(full_name), text(organisation), text(address), text(note)
     clean_email = normalise_email(text(email))
     clean_phone = normalise_phone(text(phone)) if text(phone) else ""
-    if not 2 <= len(full_name) <= 200:
+    if not 2 <= len(full_name) <= 200 or sum(ch.isalpha() for ch in full_name) < 2:
         problems["full_name"] = ("Nhập tên người hoặc đơn vị nhận khóa.", "Enter the holder's name.")
     if clean_email is None:
         problems["email"] = ("Địa chỉ thư điện tử không hợp lệ.", "Invalid email address.")

@@ -25,13 +25,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import accounts, ckan, feedback, keys, query, usage
 from .bodies import read_form
 from .errors import ApiError, ValidationFailed
 from .openapi import document as openapi_document
 from .service import Function
-from .settings import Settings
+from .settings import Settings, SettingsError, secret_problem
 from .store import Store
 
 log = logging.getLogger("opendata_function")
@@ -55,6 +56,9 @@ def _int_path(request: Request, name: str) -> int:
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    weak = secret_problem(settings.operator_secret)
+    if weak:
+        raise SettingsError(weak)  # refuse to start: a guessable secret opens every account's data
     fn = Function(settings, store)
 
     # -- keyed data API ---------------------------------------------------------------------------
@@ -174,11 +178,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if not settings.operator_secret:
             raise ApiError(403, "admin-disabled", "API quản trị đang tắt (chưa đặt OPENDATA_OPERATOR_SECRET).",
                            "The admin API is off (OPENDATA_OPERATOR_SECRET is not set).")
+        fn.refuse_guessing(request, "secret")
         given = request.headers.get("x-operator-secret") or ""
         auth = request.headers.get("authorization", "")
         if not given and auth[:7].lower() == "bearer ":
             given = auth[7:].strip()
         if not keys.same_secret(given, settings.operator_secret):
+            fn.count_failure(request, "secret")
             raise ApiError(401, "operator-denied", "Sai hoặc thiếu mã bí mật của đơn vị vận hành.",
                            "Wrong or missing operator secret.", headers={"WWW-Authenticate": "Bearer"})
         name = accounts.text(request.headers.get("x-operator-name", ""))[:60] or "operator"
@@ -364,9 +370,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     origins = settings.allowed_origins or _default_origins(fn)
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
-                               allow_headers=["Authorization", "Content-Type", "X-API-Key"], max_age=600),
-                    Middleware(ServerErrors)],
+        middleware=[
+            # The one place X-Forwarded-For is read: only from the configured proxies, right-most
+            # untrusted hop (servers run without their own proxy-header handling, see the Dockerfile).
+            *([Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)]
+              if settings.trusted_proxies else []),
+            Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
+                       allow_headers=["Authorization", "Content-Type", "X-API-Key"], max_age=600),
+            Middleware(ServerErrors)],
         exception_handlers={ApiError: api_error, HTTPException: http_error},
         lifespan=lifespan,
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any, Callable
 
 from starlette.requests import Request
@@ -17,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import query
-from .bodies import read_form
+from .bodies import parse_json, read_form
 from .errors import ApiError
 from .published import Published
 from .service import Function, key_from
@@ -29,7 +28,9 @@ CKAN_TYPES = {"string": "text", "integer": "int", "year": "int", "number": "nume
 
 
 def _error(exc: ApiError, help_url: str) -> JSONResponse:
-    if exc.status == 404:
+    if exc.code in ("bad-body", "bad-number"):  # the body itself cannot be read: CKAN's "JSON Error"
+        kind, status = "Bad request", 400
+    elif exc.status == 404:
         kind, status = "Not Found Error", 404
     elif exc.status in (401, 403):
         kind, status = "Authorization Error", exc.status
@@ -38,7 +39,7 @@ def _error(exc: ApiError, help_url: str) -> JSONResponse:
     else:
         kind, status = exc.code, exc.status
     error: dict[str, Any] = {"__type": kind, "message": exc.message, "code": exc.code, "vi": exc.vi, "en": exc.en}
-    if kind == "Validation Error":
+    if kind in ("Validation Error", "Bad request"):
         error[exc.field or "query"] = [exc.message]
     return JSONResponse({"help": help_url, "success": False, "error": error}, status_code=status,
                         headers=exc.headers)
@@ -52,7 +53,7 @@ def _int(params: dict[str, Any], name: str, default: int, hi: int) -> int:
     value = params.get(name, default)
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise _invalid(name, f"“{name}” phải là số nguyên.", f"“{name}” must be an integer.") from None
     if not 0 <= number <= hi:
         raise _invalid(name, f"“{name}” phải từ 0 đến {hi}.", f"“{name}” must be between 0 and {hi}.")
@@ -63,7 +64,7 @@ def _json_param(params: dict[str, Any], name: str) -> Any:
     value = params.get(name)
     if isinstance(value, str) and value.strip()[:1] in ("{", "["):
         try:
-            return json.loads(value)
+            return parse_json(value, name)
         except ValueError:
             raise _invalid(name, f"“{name}” không phải JSON hợp lệ.", f"“{name}” is not valid JSON.") from None
     return value
@@ -211,6 +212,8 @@ def routes(fn: Function, settings: Settings) -> list[Route]:
             ("_count", _text(params.get("include_total", True))),
         ]
         fields = _json_param(params, "fields")
+        if isinstance(fields, list) and not all(isinstance(f, str) for f in fields):
+            raise _invalid("fields", "“fields” là danh sách tên trường (chuỗi).", "“fields” is a list of field names (strings).")
         if fields:
             steer.append(("_fields", ",".join(fields) if isinstance(fields, list) else _text(fields)))
         sort = _text(params.get("sort"))
@@ -227,6 +230,8 @@ def routes(fn: Function, settings: Settings) -> list[Route]:
         if not isinstance(filters, dict):
             raise _invalid("filters", "“filters” phải là một đối tượng JSON {trường: giá trị}.",
                            "“filters” must be a JSON object {field: value}.")
+        if len(filters) + sum(1 for k, _ in steer if k == "q" or "__" in k) > query.MAX_FILTERS:
+            raise _invalid("filters", f"Tối đa {query.MAX_FILTERS} điều kiện lọc.", f"At most {query.MAX_FILTERS} filters.")
         for name, value in filters.items():
             values = value if isinstance(value, list) else [value]
             parts = [query.condition(table, str(name), "eq", _text(v)) for v in values[: query.MAX_IN_VALUES]]

@@ -109,7 +109,7 @@ def public_view(store: Store, dataset: str) -> list[dict[str, Any]]:
 def update(store: Store, feedback_id: int, *, actor: str, status: str | None = None, answer: str | None = None,
            public: bool | None = None) -> dict[str, Any]:
     """The operator moves a feedback along: status, a public answer (status 'answered'), or hides spam."""
-    if status is not None and status not in STATUSES:
+    if status is not None and (not isinstance(status, str) or status not in STATUSES):
         raise ValidationFailed({"status": ("Trạng thái phải là: " + ", ".join(STATUSES) + ".",
                                            "Status must be one of: " + ", ".join(STATUSES) + ".")})
     changes: dict[str, Any] = {}

@@ -22,7 +22,9 @@ def _errors(*codes: int) -> dict[str, Any]:
             413: "Body too large", 415: "Unsupported body type", 422: "Invalid fields", 429: "Rate limited",
             502: "GitHub failed", 503: "Site or table unavailable"}
     out: dict[str, Any] = {}
-    for code in codes:
+    if 401 in codes and 429 not in codes:
+        codes += (429,)  # wrong keys and operator secrets are limited per address
+    for code in sorted(codes):
         out[str(code)] = _json(_ref("Error"), text[code])
         if code == 429:
             out[str(code)]["headers"] = {"Retry-After": {"schema": {"type": "string"}}}

@@ -12,6 +12,7 @@ import csv
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -29,7 +30,8 @@ KEY_WARNING = ("Giao khóa này cho người giữ qua kênh an toàn; khóa ch�
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="opendata keys", description="Tài khoản API, góp ý, sao lưu — API accounts, "
                                 "feedback, backups (the portal function's store).")
-    p.add_argument("--database-url", help="default: $DATABASE_URL or sqlite:///function.db")
+    p.add_argument("--database-url", help="default: $DATABASE_URL, else the store “opendata serve” uses "
+                                          "(local/function.db); an SQLite store that does not exist is never created")
     p.add_argument("--actor", help="who acts, for the audit log (default: your login name)")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -208,18 +210,50 @@ def _feedback(args: argparse.Namespace, store: Store, settings: Settings, actor:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def shown_url(url: str) -> str:
+    """The store's URL without its password, to print."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.rsplit('@', 1)[-1]}" if sep else url
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///"):])
+    return Path(url) if "://" not in url else None
+
+
+def main(argv: Sequence[str] | None = None, default_url: str | None = None) -> int:
+    """`default_url`: the store used without --database-url or DATABASE_URL (`opendata keys` passes the one
+    `opendata serve` uses); else the function's own default."""
     try:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:  # argparse: --help is 0, a usage error 2
         return int(exc.code or 0)
     settings = Settings.from_env()
-    url = args.database_url or settings.database_url
+    if args.database_url:
+        url, origin = args.database_url, "--database-url"
+    elif os.environ.get("DATABASE_URL"):
+        url, origin = os.environ["DATABASE_URL"], "DATABASE_URL"
+    elif default_url:
+        url, origin = default_url, "kho của opendata serve / opendata serve's store"
+    else:
+        url, origin = settings.database_url, "mặc định / default"
     actor = "cli:" + (args.actor or os.environ.get("SUDO_USER") or _login())
+    print(f"Kho dữ liệu (store): {shown_url(url)} [{origin}]", file=sys.stderr)
+    path = _sqlite_path(url)
+    if path is not None and str(path) != ":memory:" and not path.is_file() and args.command != "restore":
+        # Opening would create an empty store and answer "none": the operator would think it empty.
+        print(f"LỖI/ERROR {path}: không có kho dữ liệu ở đây; không tạo kho mới.\n"
+              f"  (no store at {path}; none was created.)\n"
+              "  Cách sửa: chỉ đúng kho của hàm API bằng --database-url (giá trị DATABASE_URL của hàm), hoặc chạy "
+              "“opendata serve” một lần để tạo kho cục bộ.\n"
+              "  (Fix: point at the function's store with --database-url (the function's DATABASE_URL), or run "
+              "“opendata serve” once to create the local store.)", file=sys.stderr)
+        return 1
     try:
         store = Store(url)
     except Exception as exc:
-        print(f"LỖI/ERROR: không mở được kho dữ liệu {url.split('@')[-1]} (cannot open the store): {exc}",
+        print(f"LỖI/ERROR: không mở được kho dữ liệu {shown_url(url)} (cannot open the store): {exc}",
               file=sys.stderr)
         return 1
     try:
@@ -229,6 +263,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except StoreError as exc:
         print(f"LỖI/ERROR: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # a damaged store file
+        print(f"LỖI/ERROR {shown_url(url)}: kho dữ liệu bị hỏng hoặc không đọc được ({exc}).\n"
+              f"  (the store is damaged or unreadable: {exc}.)\n"
+              "  Cách sửa: khôi phục từ bản sao lưu gần nhất: opendata keys restore BẢN-SAO-LƯU.json vào kho mới.\n"
+              "  (Fix: restore the latest backup into a new store with opendata keys restore BACKUP.json.)",
+              file=sys.stderr)
         return 1
     finally:
         store.close()

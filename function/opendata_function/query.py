@@ -20,8 +20,9 @@ from .tables import Field, Table, fold
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "startswith", "fold", "null")
 _COMPARE = {"eq": "=", "ne": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 RESERVED = ("_limit", "_offset", "_sort", "_fields", "_format", "_count", "q")
-MAX_FILTERS = 30
+MAX_FILTERS = 30  # filters and "q" searches together
 MAX_IN_VALUES = 100
+MAX_SORT = 10  # sort terms
 
 
 @dataclass
@@ -126,12 +127,18 @@ def parse(table: Table, params: Iterable[tuple[str, str]], *, max_rows: int) -> 
             for part in (p.strip() for p in raw.split(",")):
                 if not part:
                     continue
+                if len(plan["order"]) >= 2 * MAX_SORT:
+                    raise bad(f"Tối đa {MAX_SORT} trường sắp xếp.", f"At most {MAX_SORT} sort fields.", key)
                 desc = part.startswith("-")
                 field = _field(table, part.lstrip("-"))
                 # Text sorts on the folded twin first: "Đ" then sits with "D", not after "Z".
                 cols = [field.folded, field.column] if field.folded else [field.column]
                 plan["order"] += [f"{c} {'DESC' if desc else 'ASC'}" for c in cols]
         elif key == "q":
+            filters += 1
+            if filters > MAX_FILTERS:
+                raise bad(f"Tối đa {MAX_FILTERS} điều kiện lọc và tìm kiếm.", f"At most {MAX_FILTERS} filters and searches.",
+                          key)
             needle = fold(unicodedata.normalize("NFC", raw.strip()))
             text_cols = [f.folded for f in table.fields if f.folded]
             if needle and text_cols:
@@ -143,7 +150,8 @@ def parse(table: Table, params: Iterable[tuple[str, str]], *, max_rows: int) -> 
         else:
             filters += 1
             if filters > MAX_FILTERS:
-                raise bad(f"Tối đa {MAX_FILTERS} điều kiện lọc.", f"At most {MAX_FILTERS} filters.")
+                raise bad(f"Tối đa {MAX_FILTERS} điều kiện lọc và tìm kiếm.", f"At most {MAX_FILTERS} filters and searches.",
+                          key)
             name, op = key, "eq"
             if "__" in key and table.field(key) is None:
                 name, _, op = key.rpartition("__")

@@ -30,6 +30,15 @@ class RateLimiter:
         self._buckets[key] = (tokens, now)
         return (1.0 - tokens) / rate
 
+    def wait(self, key: Hashable, capacity: int, per_seconds: float) -> float:
+        """The seconds before `hit` would allow `key` again (0: now), taking nothing."""
+        entry = self._buckets.get(key)
+        if entry is None:
+            return 0.0
+        rate = capacity / per_seconds
+        tokens = min(float(capacity), entry[0] + (time.monotonic() - entry[1]) * rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / rate
+
     def _prune(self, now: float, rate: float) -> None:
         # Drop the buckets idle longest (a flood of new addresses must not grow memory without bound).
         oldest = sorted(self._buckets.items(), key=lambda kv: kv[1][1])[: len(self._buckets) // 2]

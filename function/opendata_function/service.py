@@ -33,6 +33,11 @@ def key_from(request: Request) -> str | None:
     return value or None
 
 
+def client_of(request: Request) -> str:
+    """The client's address: the peer, or behind a trusted proxy the address it forwarded (see app.py)."""
+    return request.client.host if request.client else "unknown"
+
+
 class Function:
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
@@ -41,6 +46,7 @@ class Function:
         self.tables = TableStore(self.source, settings.max_table_bytes)
         self.limiter = RateLimiter()
         self.forms = RateLimiter()
+        self.failures = RateLimiter()  # wrong keys and operator secrets, per client address
         self.usage = UsageCounter(settings.utc_offset_hours)
         self._published: Published | None = None
         self._auth: dict[str, tuple[float, dict[str, Any] | None]] = {}
@@ -148,9 +154,11 @@ class Function:
                            "Cần khóa API: gửi trong tiêu đề “Authorization: Bearer <khóa>”. Đăng ký khóa trên cổng.",
                            "An API key is required: send it as “Authorization: Bearer <key>”. "
                            "Register for a key on the portal.", headers={"WWW-Authenticate": "Bearer"})
+        self.refuse_guessing(request, "key")
         prefix = keys.prefix_of(key)
         account = self._account(prefix) if prefix else None
         if account is None or not keys.matches(key, account["key_hash"]):
+            self.count_failure(request, "key")
             raise ApiError(401, "key-invalid", "Khóa API không đúng hoặc đã được thay. Kiểm tra lại khóa.",
                            "The API key is wrong or has been replaced. Check the key.",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
@@ -190,8 +198,25 @@ class Function:
                            f"Over this key's limit of {limit} requests per minute; retry in {retry_after(wait)} s.",
                            headers={"Retry-After": retry_after(wait)})
 
+    # -- guessing: wrong keys and secrets are counted per address; over the limit nothing is checked ----
+    def _failure_limit(self, kind: str) -> int:
+        return self.settings.wrong_keys_per_minute if kind == "key" else self.settings.wrong_secrets_per_minute
+
+    def refuse_guessing(self, request: Request, kind: str) -> None:
+        """429 while this address is over its budget of wrong keys (kind "key") or operator secrets ("secret")."""
+        wait = self.failures.wait((kind, client_of(request)), self._failure_limit(kind), 60.0)
+        if wait:
+            what = ("khóa API sai", "wrong API keys") if kind == "key" else ("mã bí mật sai", "wrong operator secrets")
+            raise ApiError(429, "too-many-failures",
+                           f"Quá nhiều {what[0]} từ địa chỉ này; thử lại sau {retry_after(wait)} giây.",
+                           f"Too many {what[1]} from this address; retry in {retry_after(wait)} s.",
+                           headers={"Retry-After": retry_after(wait)})
+
+    def count_failure(self, request: Request, kind: str) -> None:
+        self.failures.hit((kind, client_of(request)), self._failure_limit(kind), 60.0)
+
     def check_form_rate(self, request: Request, form: str, per_hour: int) -> None:
-        client = request.client.host if request.client else "unknown"
+        client = client_of(request)
         wait = self.forms.hit((form, client), per_hour, 3600.0)
         if wait:
             raise ApiError(429, "rate-limited", "Gửi quá nhiều lần từ địa chỉ này; thử lại sau.",

@@ -2,8 +2,44 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
+
+MIN_SECRET = 20  # characters; `secrets.token_urlsafe(32)` gives 43
+# Placeholders from docs and examples: a secret copied from them is no secret.
+KNOWN_PLACEHOLDERS = ("changeme", "changemechangemechangeme", "secret", "password", "operator", "admin",
+                      "opendataoperatorsecret")
+
+
+class SettingsError(ValueError):
+    """A setting the function refuses to start with (the message names the variable and what to do)."""
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why the operator secret is too weak to guard the admin API, or None."""
+    if not secret:
+        return None  # unset: the admin API is off
+    folded = "".join(ch for ch in secret.lower() if ch.isalnum())
+    if len(secret) < MIN_SECRET or len(set(secret)) < 8 or folded in KNOWN_PLACEHOLDERS:
+        return (f"OPENDATA_OPERATOR_SECRET is too weak: use at least {MIN_SECRET} random characters, not a word from "
+                "the docs, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))' "
+                f"(OPENDATA_OPERATOR_SECRET quá yếu: cần ít nhất {MIN_SECRET} ký tự ngẫu nhiên).")
+    return None
+
+
+def _networks(raw: str) -> list[str]:
+    out = []
+    for item in (x.strip() for x in raw.split(",")):
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"OPENDATA_TRUSTED_PROXIES: “{item}” is not an IP address or network (e.g. 10.0.0.0/8) "
+                                f"(“{item}” không phải địa chỉ IP hay dải mạng)") from None
+        out.append(item)
+    return out
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:
@@ -33,6 +69,12 @@ class Settings:
     allowed_origins: list[str] = field(default_factory=list)
     # Requests per minute per key, unless the account has its own limit.
     rate_limit: int = 600
+    # The reverse proxies in front of the function (IPs or networks): only from them is X-Forwarded-For
+    # read, and the client is its right-most hop that is not one of them. Empty: the peer address.
+    trusted_proxies: list[str] = field(default_factory=list)
+    # Wrong keys and wrong operator secrets per client address and minute; then 429 until the bucket refills.
+    wrong_keys_per_minute: int = 20
+    wrong_secrets_per_minute: int = 5
     # Anonymous form posts per IP and hour (spam limits).
     register_per_hour: int = 10
     feedback_per_hour: int = 20
@@ -63,6 +105,9 @@ class Settings:
             database_url=e.get("DATABASE_URL", "sqlite:///function.db"),
             operator_secret=e.get("OPENDATA_OPERATOR_SECRET", ""),
             allowed_origins=origins,
+            trusted_proxies=_networks(e.get("OPENDATA_TRUSTED_PROXIES", "")),
+            wrong_keys_per_minute=_int(e, "OPENDATA_WRONG_KEYS_PER_MINUTE", 20),
+            wrong_secrets_per_minute=_int(e, "OPENDATA_WRONG_SECRETS_PER_MINUTE", 5),
             rate_limit=_int(e, "OPENDATA_RATE_LIMIT", 600),
             register_per_hour=_int(e, "OPENDATA_REGISTER_PER_HOUR", 10),
             feedback_per_hour=_int(e, "OPENDATA_FEEDBACK_PER_HOUR", 20),

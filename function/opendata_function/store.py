@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -82,6 +83,17 @@ _PK = {"sqlite": "INTEGER PRIMARY KEY AUTOINCREMENT", "postgresql": "BIGINT GENE
 
 class StoreError(Exception):
     pass
+
+
+def _database_error(exc: BaseException) -> bool:
+    """An error the database raised (either backend), as opposed to a bug of ours."""
+    if isinstance(exc, (sqlite3.Error, TypeError, OverflowError)):  # TypeError/OverflowError: a value sqlite cannot bind
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - depends on the install
+        return False
+    return isinstance(exc, psycopg.Error)
 
 
 def now() -> str:
@@ -221,7 +233,11 @@ class Store:
                     for t in TABLES}
         doc = {"format": BACKUP_FORMAT, "version": SCHEMA_VERSION, "created": now(), "tables": data}
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        # Personal data and key hashes: readable by the operator only, whatever the umask.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(doc, ensure_ascii=False, indent=1, default=str))
         tmp.replace(path)  # a crash mid-write never leaves a truncated backup under the real name
         return {t: len(rows) for t, rows in data.items()}
 
@@ -241,13 +257,23 @@ class Store:
                 self.clear(tx)
             for table in TABLES:
                 rows = doc["tables"].get(table, [])
+                if not isinstance(rows, list):
+                    raise StoreError(f"{path}: “{table}” is not a list of rows; nothing was restored")
                 known = self._columns(tx, table)
-                for row in rows:
+                for i, row in enumerate(rows):
                     # Column names come from a file: only the table's own columns may reach the SQL.
                     if not isinstance(row, dict) or not set(row) <= known:
-                        raise StoreError(f"{path}: a row of {table} has unknown columns")
+                        raise StoreError(f"{path}: row {i + 1} of {table} has unknown columns; nothing was restored")
                     cols = ", ".join(row)
-                    tx.run(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+                    try:
+                        tx.run(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in row)})",
+                               list(row.values()))
+                    except Exception as exc:  # noqa: BLE001 - a database's own error (types, NOT NULL, duplicates)
+                        if not _database_error(exc):
+                            raise
+                        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                        raise StoreError(f"{path}: row {i + 1} of {table} cannot be restored ({first}); the backup "
+                                         "is damaged or was edited; nothing was restored") from None
                 counts[table] = len(rows)
             if self.dialect == "postgresql":
                 for table in ("accounts", "audit", "feedback"):

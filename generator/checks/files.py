@@ -236,6 +236,9 @@ def check_file(path: Path, declared_format: str, rel: str, problems: Problems, l
     if opened.get("error"):
         _refuse_corrupt(problems, rel, name, opened["error"], opened.get("error_vi", ""))
         return None
+    if opened.get("active"):
+        _refuse_active(problems, rel, name, opened["active"])
+        return None
     return found.kind
 
 
@@ -324,6 +327,21 @@ def _refuse_macro(problems: Problems, rel: str, name: str, found: _Found) -> Non
             "kèm tệp mới.",
             f"open it in {program}, save it as .{target} (the macro-free type), declare “format: {target}” and attach "
             "the new file.")
+
+
+def _refuse_active(problems: Problems, rel: str, name: str, active: list[str]) -> None:
+    # Refused, not cleaned: a cleaned copy would differ from what the agency signed and what its
+    # reviewers read, and the agency can make a clean one in a step.
+    vi = ", ".join(_ACTIVE_VI[a] for a in active)
+    _refuse(problems, rel, "active-content",
+            f"tệp PDF “{name}” chứa nội dung chủ động ({vi}): trình đọc PDF của người tải về có thể tự chạy nó; "
+            "cổng không đăng tệp như vậy.",
+            f"the PDF “{name}” holds active content ({', '.join(active)}): a reader's PDF viewer may run it; the "
+            "portal does not publish such files.",
+            "in lại thành PDF mới (Tệp > In > “Microsoft Print to PDF” hoặc “Lưu thành PDF”), hoặc xuất từ Word/Excel "
+            "thành PDF/A; bỏ tệp đính kèm và biểu mẫu; rồi gửi lại.",
+            "print it to a new PDF (File > Print > “Microsoft Print to PDF” or “Save as PDF”), or export it from "
+            "Word/Excel as PDF/A; leave out attachments and forms; then resubmit.")
 
 
 def _refuse_corrupt(problems: Problems, rel: str, name: str, detail: str, detail_vi: str = "") -> None:
@@ -864,6 +882,57 @@ def _read_all_streams(path: Path) -> None:
                     pass
 
 
+# Active content a PDF viewer may run or open by itself: action types (/S), keys, and object types.
+_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "launch action", "/SubmitForm": "form submission",
+                   "/ImportData": "data import", "/GoToE": "embedded document", "/Rendition": "media",
+                   "/RichMediaExecute": "rich media"}
+_ACTIVE_KEYS = {"/JS": "JavaScript", "/AA": "automatic actions", "/OpenAction": "action run on open",
+                "/EmbeddedFiles": "embedded files", "/XFA": "XFA form", "/RichMediaContent": "rich media"}
+_ACTIVE_TYPES = {"/EmbeddedFile": "embedded files", "/FileAttachment": "embedded files", "/RichMedia": "rich media"}
+_ACTIVE_VI = {"JavaScript": "JavaScript", "launch action": "lệnh chạy chương trình", "form submission": "gửi biểu mẫu",
+              "data import": "nhập dữ liệu", "embedded document": "tài liệu nhúng", "media": "đa phương tiện",
+              "rich media": "đa phương tiện", "automatic actions": "thao tác tự chạy",
+              "action run on open": "thao tác chạy khi mở tệp", "embedded files": "tệp đính kèm",
+              "XFA form": "biểu mẫu XFA"}
+_PDF_OBJECTS = 2_000_000  # objects walked at most; the child's time limit is the backstop
+
+
+def _pdf_active(pdf) -> list[str]:
+    """Every kind of active content reachable from the trailer (direct objects included), sorted."""
+    import pikepdf
+
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack = [pdf.trailer]
+    walked = 0
+    while stack and walked < _PDF_OBJECTS:
+        obj = stack.pop()
+        walked += 1
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Array):
+            stack.extend(v for v in obj if isinstance(v, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)))
+            continue
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            continue
+        for key, value in obj.items():
+            if key == "/OpenAction" and isinstance(value, pikepdf.Array):
+                continue  # a destination ("open at page 1"), not an action
+            if key == "/OpenAction" and isinstance(value, pikepdf.Dictionary) and value.get("/S") == "/GoTo":
+                continue
+            if key in _ACTIVE_KEYS:
+                found.add(_ACTIVE_KEYS[key])
+            elif key == "/S" and str(value) in _ACTIVE_ACTIONS:
+                found.add(_ACTIVE_ACTIONS[str(value)])
+            elif key in ("/Type", "/Subtype") and str(value) in _ACTIVE_TYPES:
+                found.add(_ACTIVE_TYPES[str(value)])
+            if key != "/Parent" and isinstance(value, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)):
+                stack.append(value)
+    return sorted(found)
+
+
 def _open_pdf(path: Path) -> dict:
     import pikepdf
 
@@ -877,4 +946,6 @@ def _open_pdf(path: Path) -> dict:
         pages = len(pdf.pages)
         for page in pdf.pages:
             page.obj.get("/Contents")
-    return {} if pages else {"error": "the PDF has no pages"}
+        if not pages:
+            return {"error": "the PDF has no pages"}
+        return {"active": _pdf_active(pdf)}

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problems
-from ..yamlfile import SAFE_LOADER
+from ..yamlfile import parse_yaml
 
 
 class GitError(Exception):
@@ -50,7 +50,7 @@ def permissions_at(root: Path, rev: str | None) -> Permissions:
     """Reviewers and submitters from catalog/ at `rev` (None: the working tree)."""
     def read(rel: str):
         text = _git(root, "show", f"{rev}:{rel}") if rev else (root / rel).read_text(encoding="utf-8")
-        return yaml.load(text, Loader=SAFE_LOADER)
+        return parse_yaml(text)
 
     portal = read("catalog/portal.yaml") or {}
     agencies = read("catalog/agencies.yaml") or []
@@ -96,11 +96,11 @@ def check_reviewer_keys(root: Path, base: str, changed: list[str], author: str, 
         if not path.startswith("data/") or not path.endswith("/datapackage.yaml"):
             continue
         try:
-            before = yaml.load(_git(root, "show", f"{base}:{path}"), Loader=SAFE_LOADER)
+            before = parse_yaml(_git(root, "show", f"{base}:{path}"))
         except (GitError, yaml.YAMLError):
             before = None
         try:
-            after = yaml.load((root / path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+            after = parse_yaml((root / path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue  # a deleted or unreadable descriptor is reported by the loader
         old = before.get("personal_data") if isinstance(before, dict) else None

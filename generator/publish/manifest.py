@@ -40,6 +40,15 @@ def write(p: Portfolio, site: Path) -> None:
     })
 
 
+def is_site(folder: Path) -> bool:
+    """True when `folder` holds a site this generator built (its manifest says so)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and str(manifest.get("generator", "")).startswith("opendata-portal ")
+
+
 @dataclass
 class Verification:
     checked: int = 0

@@ -173,8 +173,9 @@ class Server:
     """A uvicorn on 127.0.0.1 in a thread: the app as clients meet it (HTTP, CORS, lifespan)."""
 
     def __init__(self, app: Any) -> None:
+        # Run as the Dockerfile runs it: the app alone decides whom X-Forwarded-For is taken from.
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                                    lifespan="on"))
+                                                    lifespan="on", proxy_headers=False))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 20

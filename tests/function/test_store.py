@@ -117,3 +117,78 @@ def test_restore_rejects_files_that_are_not_backups(store, tmp_path):
 def test_unsupported_database_url_is_refused():
     with pytest.raises(StoreError, match="mysql"):
         Store("mysql://x@y/z")
+
+
+def test_backup_is_readable_by_the_operator_only(api, store, tmp_path, capsys):
+    import os
+    import stat
+
+    api.register()
+    backup = tmp_path / "sao-luu.json"
+    previous = os.umask(0o022)
+    try:
+        assert cli(store, capsys, "backup", str(backup))[0] == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+def _damaged(kind: str, good: dict, path) -> None:
+    if kind == "truncated":
+        text = json.dumps(good)
+        path.write_text(text[: len(text) // 2], encoding="utf-8")
+        return
+    if kind == "sqlite-file":
+        import sqlite3
+
+        sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+        return
+    doc = json.loads(json.dumps(good))
+    row = doc["tables"]["accounts"][0]
+    if kind == "duplicate-row":
+        doc["tables"]["accounts"].append(dict(row))
+    elif kind == "null-in-required":
+        row["email"] = None
+    elif kind == "object-value":
+        row["full_name"] = {"a": 1}
+    elif kind == "huge-number":
+        row["rate_limit"] = 10 ** 40
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["truncated", "sqlite-file", "duplicate-row", "null-in-required", "object-value",
+                                  "huge-number"])
+def test_restore_of_a_damaged_backup_is_an_error_and_restores_nothing(api, store, tmp_path, capsys, kind):
+    api.register()
+    good = tmp_path / "good.json"
+    store.backup(good)
+    with store.tx() as tx:
+        store.clear(tx)
+    bad = tmp_path / "bad.json"
+    _damaged(kind, json.loads(good.read_text(encoding="utf-8")), bad)
+    code, _, err = cli(store, capsys, "restore", str(bad))
+    assert code == 1 and "Traceback" not in err
+    assert "LỖI/ERROR" in err and "bad.json" in err
+    assert all(n == 0 for n in counts(store).values())
+
+
+def test_keys_without_a_store_creates_none_and_names_the_store(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    run = lambda *args: subprocess.run([sys.executable, "-m", "generator", "keys", *args], cwd=tmp_path, env=env,
+                                       capture_output=True, text=True)
+    listed = run("list")
+    assert listed.returncode == 1 and "none" not in listed.stdout
+    assert "local/function.db" in listed.stderr and "Cách sửa" in listed.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing created, anywhere
+    store = Store(f"sqlite:///{tmp_path / 'local' / 'function.db'}")  # the store `opendata serve` uses
+    accounts.register(store, registration())
+    store.close()
+    listed = run("list")
+    assert listed.returncode == 0 and "nguoidung@example.vn" in listed.stdout
+    assert str(tmp_path / "local" / "function.db") in listed.stderr
