@@ -265,3 +265,17 @@ def test_a_merged_header_over_text_rows_ends_where_its_cells_do(tmp_path):
     table = tables.read(tmp_path / "t.xlsx", "xlsx")
     assert table.labels == ["Họ tên", "Liên hệ Địa chỉ", "Liên hệ Email"] and table.layout.header_rows == [1, 2]
     assert list(table.records()) == [["Nguyễn Văn An", "Hà Nội", "an@example.vn"], ["Trần Bình", "Huế", ""]]
+
+
+def test_chart_data_is_typed_as_the_json_download():
+    from generator.publish import charts
+
+    schema = {"fields": [{"name": "so", "type": "number", "groupChar": ".", "decimalChar": ","},
+                         {"name": "co", "type": "boolean"}, {"name": "nam", "type": "year"}, {"name": "ma"}],
+              "missingValues": ["", "-"]}
+    header, rows = ["so", "co", "nam", "ma"], [["1.234,5", "true", "2024", "007"], ["-", "false", "", "-"]]
+    typed = conversions.converters(header, schema)
+    download = [json.loads("{" + ", ".join(f"{json.dumps(h)}: {conversions.json_literal(conv(c))}"
+                                          for h, conv, c in zip(header, typed, row)) + "}") for row in rows]
+    assert charts.records(header, rows, schema) == download == [
+        {"so": 1234.5, "co": True, "nam": 2024, "ma": "007"}, {"so": None, "co": False, "nam": None, "ma": None}]

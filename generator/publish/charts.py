@@ -87,21 +87,19 @@ def _check_spec(node: Any, path: str = "spec") -> None:
             _check_spec(item, f"{path}[{i}]")
 
 
-def _typed(value: str, kind: str) -> Any:
-    if value == "":
-        return None
-    if kind in ("integer", "number", "year"):
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return int(number) if kind != "number" and number.is_integer() else number
-    return value
-
-
 def records(header: list[str], rows: list[list[str]], schema: dict | None) -> list[dict[str, Any]]:
-    kinds = {f.get("name"): f.get("type", "string") for f in (schema or {}).get("fields", []) if isinstance(f, dict)}
-    return [{h: _typed(row[i] if i < len(row) else "", kinds.get(h, "string")) for i, h in enumerate(header)}
+    """The rows as Vega-Lite data, typed by the Table Schema exactly as the JSON download types them."""
+    from .conversions import Number, converters
+
+    def plain(value: Any) -> Any:  # Vega reads JSON numbers: a Decimal becomes an int or a float
+        if isinstance(value, Number):
+            if not value.is_finite():
+                return None
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
+
+    typed = converters(header, schema)
+    return [{h: plain(conv(row[i] if i < len(row) else "")) for i, (h, conv) in enumerate(zip(header, typed))}
             for row in rows[:MAX_ROWS]]
 
 
