@@ -15,7 +15,6 @@ command before anything is written; the folder appears whole or not at all.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import shutil

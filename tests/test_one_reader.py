@@ -13,16 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from conftest import copy_portal, run_cli
-from office_exports import (BUDGET, BUDGET_LABELS, FACILITIES, FACILITY_LABELS, FACILITY_SCHEMA, PROJECTS_CSV,
-                            PROJECTS_SCHEMA, add_dataset, facilities_xlsx, office_portal)
+from office_exports import BUDGET, BUDGET_LABELS, FACILITIES, FACILITY_LABELS, add_dataset, facilities_xlsx, office_portal
 from generator import tables
 from generator.build import load
 from generator.errors import Problems
@@ -46,14 +43,6 @@ def built(tmp_path_factory):
     found = [(d, r, tables.load(tables.saved(readings, d.id, r.name)))
              for d in portfolio.datasets for r in d.resources if r.tabular and r.source is not None]
     return out, found, problems
-
-
-def cases(built):
-    return [(d, r, t) for d, r, t in built[1]]
-
-
-def ids(built):
-    return [f"{d.id}/{r.name}" for d, r, _ in built[1]]
 
 
 def test_every_table_of_the_portal_is_compared(built):
