@@ -697,9 +697,10 @@ def _skip_inside(table: Table, declared: dict | None = None) -> None:
         found = np.zeros(table.rows, bool)
         before_empty = np.ones(table.rows, bool)
         for c in table.columns[:3]:
-            text = pc.fill_null(c, "")
-            found |= before_empty & _np_bool(pc.match_substring_regex(text, TOTAL_LABEL))
-            before_empty &= _np_bool(pc.equal(pc.utf8_trim_whitespace(text), ""))
+            found |= before_empty & _np_bool(pc.match_substring_regex(c, TOTAL_LABEL))
+            before_empty &= ~_np_bool(pc.match_substring_regex(c, r"\S"))
+            if not before_empty.any():
+                break  # every row's label is in a column already looked at
         for i in np.flatnonzero(found & ~drop):
             layout.skipped.append(Skip(int(table.numbers[i]), "total", _row_text(table, int(i))))
         drop |= found

@@ -7,6 +7,7 @@ same gate, so what validate refuses is never published.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import time
@@ -131,7 +132,7 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
             continue
         source = resource.source
         encoding = "utf-8"
-        with tempfile.TemporaryDirectory(prefix="opendata-validate-") as tmp:
+        with contextlib.ExitStack() as scratch:
             if resource.format == "csv":
                 detected = check_encoding(source, rel, problems)
                 if detected.encoding == "unknown" or (detected.encoding in LEGACY_ENCODINGS and not detected.confident):
@@ -139,6 +140,7 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                 if detected.encoding in LEGACY_ENCODINGS:
                     # Check (and later publish) the UTF-8 text, never the legacy bytes.
                     report.conversions[(dataset.id, resource.name)] = detected.encoding
+                    tmp = scratch.enter_context(tempfile.TemporaryDirectory(prefix="opendata-validate-"))
                     source = Path(tmp) / "converted.csv"
                     source.write_text(decode(resource.source.read_bytes(), detected.encoding), encoding="utf-8")
                 else:

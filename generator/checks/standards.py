@@ -34,19 +34,21 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
         return
     stand_in = [replace(d, created=d.created or STAND_IN_TIME, modified=d.modified or STAND_IN_TIME)
                 for d in datasets]
-    for d in stand_in:
-        one = Portfolio(catalog, [d], "", STAND_IN_TIME, 0)
-        for line in datajson.check(datajson.catalog(one, {})):
-            path, _, message = line.partition(": ")
-            parts = path.split("/")  # dataset/0/<key>/...
-            key = _DESCRIPTOR_KEY.get(parts[2], "") if len(parts) > 2 else ""
-            problems.error(d.descriptor_file, f"data.json của bộ dữ liệu sẽ không hợp lệ (Project Open Data 1.1): "
-                                              f"{'/'.join(parts[2:]) or path}: {message}.",
-                           f"the dataset's data.json would not be valid Project Open Data 1.1: "
-                           f"{'/'.join(parts[2:]) or path}: {message}.",
-                           f"sửa giá trị của “{key or 'khóa đã nêu'}” (địa chỉ phải là URL đầy đủ, không dấu cách hay <>).",
-                           f"correct the value of “{key or 'the key named'}” (addresses must be full URLs, no spaces "
-                           "or <>).", where=key, code="data-json")
+    # One document for all of them, as the build writes it: an error's path names its dataset's position.
+    document = datajson.catalog(Portfolio(catalog, stand_in, "", STAND_IN_TIME, 0), {})
+    ordered = sorted(stand_in, key=lambda d: d.id)  # datajson.catalog's order
+    for line in datajson.check(document):
+        path, _, message = line.partition(": ")
+        parts = path.split("/")  # dataset/<position>/<key>/...
+        mine = len(parts) > 1 and parts[0] == "dataset" and parts[1].isdigit() and int(parts[1]) < len(ordered)
+        file = ordered[int(parts[1])].descriptor_file if mine else "catalog/portal.yaml"
+        key = _DESCRIPTOR_KEY.get(parts[2], "") if mine and len(parts) > 2 else ""
+        shown = "/".join(parts[2:]) if mine else path
+        problems.error(file, f"data.json của bộ dữ liệu sẽ không hợp lệ (Project Open Data 1.1): {shown or path}: {message}.",
+                       f"the dataset's data.json would not be valid Project Open Data 1.1: {shown or path}: {message}.",
+                       f"sửa giá trị của “{key or 'khóa đã nêu'}” (địa chỉ phải là URL đầy đủ, không dấu cách hay <>).",
+                       f"correct the value of “{key or 'the key named'}” (addresses must be full URLs, no spaces "
+                       "or <>).", where=key, code="data-json")
     if not shapes:
         return
     portfolio = Portfolio(catalog, stand_in, "", STAND_IN_TIME, 0)
