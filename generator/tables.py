@@ -251,10 +251,46 @@ def cell_text(value: object) -> str:
     return text if text.isascii() else nfc(text)
 
 
+# Every character that NFC can change: combining marks and the other characters that compose with the one
+# before them (Hangul jamo), and the singletons NFC replaces. A cell without any is already NFC, so only the
+# few cells with one are normalised (normalising a whole column costs seconds per million cells).
+# tests/test_accent_fold.py checks this class against unicodedata over every code point.
+NOT_NFC_STABLE = (r"[\p{M}\x{0340}-\x{0344}\x{0374}\x{037E}\x{0387}\x{0958}-\x{095F}\x{09DC}-\x{09DF}"
+                  r"\x{0A33}\x{0A36}\x{0A59}-\x{0A5E}\x{0B5C}\x{0B5D}\x{0F43}-\x{0FB9}\x{1100}-\x{11FF}"
+                  r"\x{1F00}-\x{1FFF}\x{2000}\x{2001}\x{2126}\x{212A}\x{212B}\x{2329}\x{232A}\x{2ADC}"
+                  r"\x{F900}-\x{FAFF}\x{FB1D}-\x{FB4E}\x{1D15E}-\x{1D1C0}\x{2F800}-\x{2FA1F}]")
+
+
 def _nfc_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    if len(column) == 0 or pc.all(pc.string_is_ascii(column)).as_py() is not False:
+    rows = _beyond_latin(column)
+    if not len(rows):
         return column
-    return pc.utf8_normalize(column, "NFC")
+    mask = np.zeros(len(column), bool)
+    mask[rows[_np_bool(pc.match_substring_regex(column.take(pa.array(rows)), NOT_NFC_STABLE))]] = True
+    if not mask.any():
+        return column
+    flat = column.combine_chunks()
+    fixed = pc.utf8_normalize(flat.filter(pa.array(mask)), "NFC")
+    return pa.chunked_array([pc.replace_with_mask(flat, pa.array(mask), fixed)])
+
+
+def _beyond_latin(column: pa.ChunkedArray) -> np.ndarray:
+    """Rows with a character from U+0300 on, other than Vietnamese letters (U+1E00-U+1EFF): read from the
+    UTF-8 bytes themselves (a lead byte 0xCC or more), which costs milliseconds per million cells."""
+    found, start = [], 0
+    for chunk in column.chunks:
+        data = chunk.buffers()[2]
+        if len(chunk) and data is not None:
+            offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+            raw = np.frombuffer(data, np.uint8)[offsets[0]:offsets[-1]]
+            lead = raw >= 0xCC
+            e1 = np.flatnonzero(raw[:-1] == 0xE1)
+            lead[e1[(raw[e1 + 1] >= 0xB8) & (raw[e1 + 1] <= 0xBB)]] = False
+            at = np.flatnonzero(lead) + offsets[0]
+            if len(at):
+                found.append(np.unique(np.searchsorted(offsets, at, side="right") - 1) + start)
+        start += len(chunk)
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -695,12 +731,13 @@ def _skip_inside(table: Table, declared: dict | None = None) -> None:
     width = len(table.columns)
     if width >= 2:
         found = np.zeros(table.rows, bool)
-        before_empty = np.ones(table.rows, bool)
+        rows = np.arange(table.rows)  # rows whose cells so far are all empty: their label may come next
         for c in table.columns[:3]:
-            found |= before_empty & _np_bool(pc.match_substring_regex(c, TOTAL_LABEL))
-            before_empty &= ~_np_bool(pc.match_substring_regex(c, r"\S"))
-            if not before_empty.any():
-                break  # every row's label is in a column already looked at
+            part = c if len(rows) == table.rows else c.take(pa.array(rows))
+            found[rows[_np_bool(pc.match_substring_regex(part, TOTAL_LABEL))]] = True
+            rows = rows[~_np_bool(pc.match_substring_regex(part, r"\S"))]
+            if not len(rows):
+                break
         for i in np.flatnonzero(found & ~drop):
             layout.skipped.append(Skip(int(table.numbers[i]), "total", _row_text(table, int(i))))
         drop |= found

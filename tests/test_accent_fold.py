@@ -53,3 +53,30 @@ def test_the_fold_drops_every_tone_and_maps_d_bar():
     assert fold("Đường Hà Nội") == "duong ha noi"
     assert {fold(c) for c in corpus()[:len(VOWELS) * len(TONES)]} == set("aaaeeiooouuy")
     assert fold(unicodedata.normalize("NFD", "Nghệ An")) == "nghe an"
+
+
+def test_the_readers_nfc_shortcut_misses_no_character_nfc_would_change():
+    """The reader normalises only cells holding a character NFC can change (found from their UTF-8 bytes,
+    then NOT_NFC_STABLE): every such character, alone or after a letter it composes with, is found."""
+    import pyarrow as pa
+
+    from generator.tables import NOT_NFC_STABLE, _nfc_column  # noqa: F401 - the class the shortcut relies on
+
+    changing = set()
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        if unicodedata.normalize("NFC", ch) != ch or unicodedata.combining(ch):
+            changing.add(ch)
+        parts = unicodedata.decomposition(ch).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            changing.add((chr(int(parts[0], 16)), chr(int(parts[1], 16))))  # composes with what comes before
+    changing |= {("\u1100", chr(c)) for c in range(0x1161, 0x1176)} | {("가", chr(c)) for c in range(0x11A8, 0x11C3)}
+    texts = ["x " + (c if isinstance(c, str) else "".join(c)) for c in sorted(changing, key=str)]
+    texts += corpus() + ["Ω Å K", "ﬀ", "", "Hà Nội"]
+    half = len(texts) // 2
+    column = pa.chunked_array([pa.array(["Ω skip"] + texts[:half], pa.string()).slice(1),  # as a read slices it
+                               pa.array(texts[half:] + [None], pa.string())])
+    want = [unicodedata.normalize("NFC", t) for t in texts] + [None]
+    assert _nfc_column(column).to_pylist() == want
