@@ -204,7 +204,7 @@ def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, h
     year = portfolio.commit_time[:4]
     mkdocs_site.build(root / "mkdocs.yml", docs, html_dir, html.escape(portal.name), portal.base_url,
                       html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch,
-                      function_url=portal.function_url)
+                      function_url=portal.function_url, site_name_en=portal.name_en)
 
 
 def _files(portfolio: Portfolio, staging: Path) -> None:

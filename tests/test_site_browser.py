@@ -166,7 +166,7 @@ def test_documents_are_readable_in_the_page(page, public):
     page.goto(url + f"datasets/{BUDGET}/preview/thuyet-minh/")
     pdf = page.locator("object.od-pdf")
     assert pdf.get_attribute("data").endswith("thuyet-minh-du-toan-2025.pdf")
-    assert "Open the PDF" in pdf.locator("a").get_attribute("data-en")
+    assert "Open the PDF" in pdf.locator("a [data-en]").get_attribute("data-en")
     assert "THUYẾT MINH" in page.locator("[data-od-document]").inner_text()
     assert page.console_errors == []
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import i18n
 from ..model import Portfolio
 from . import dictionary, feeds, search_index, table_chunks
 
 
 def write(p: Portfolio, site: Path) -> None:
+    i18n.write_messages(site)  # the scripts' English (assets/messages.js)
     search_index.write(p, site)
     table_chunks.write(p, site)
     dictionary.write(p, site)
