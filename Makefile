@@ -1,12 +1,13 @@
 # Two commands on a fresh machine (see README):
-#   make serve   set up, build the sample portal and serve it on http://127.0.0.1:8000
+#   make serve   set up (with antiword and poppler-utils for previews), build the sample portal and
+#                serve it on http://127.0.0.1:8000
 #   make test    set up (Python packages, Debian's chromium, antiword, poppler-utils, nodejs,
 #                PostgreSQL) and run every test
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: setup serve build test system bench bench-validate bench-function clean
+.PHONY: setup serve build test system previews messages bench bench-validate bench-function clean
 
 setup: $(VENV)/.installed
 
@@ -23,8 +24,16 @@ $(VENV)/.function: function/pyproject.toml $(VENV)/.installed
 build: setup
 	$(BIN)/opendata build
 
-serve: setup $(VENV)/.function
+serve: setup $(VENV)/.function previews
 	$(BIN)/opendata serve
+
+# What document previews use (antiword, pdftotext); pure-Python readers stand in without them.
+previews:
+	@bash scripts/install-system.sh previews
+
+# After changing an interface message: extract them all again and merge into generator/locale/.
+messages: setup
+	$(BIN)/python -m generator.i18n update
 
 # Debian packages the tests and document previews need (never a downloaded browser).
 system:

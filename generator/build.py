@@ -21,8 +21,8 @@ from .errors import InputError, Problem, Problems
 from . import parallel
 from .gitinfo import iso, read_history
 from .model import Dataset, Portfolio
-from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, downloads, files, forms,
-                      json_api, manifest, mkdocs_site, redirects)
+from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, documents, downloads, files,
+                      forms, json_api, manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
 from .tables import TableReadError, head
 from .validate import Report, check_dataset, convert_for_publishing
@@ -129,15 +129,17 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             table_previews = previews(portfolio, problems)
             if problems.errors:
                 raise InputError(problems.errors)
+            document_previews = documents.previews(portfolio, problems)
             warnings = problems.warnings
-            _publish(root, out, portfolio, table_previews, warnings)
+            _publish(root, out, portfolio, table_previews, warnings, document_previews)
     finally:
         gc.unfreeze()
         gc.set_threshold(*previous_gc)
     return BuildResult(portfolio, out, warnings)
 
 
-def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem]) -> None:
+def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem],
+             document_previews: dict | None = None) -> None:
     """Write every output into a staging folder, then swap it in.
 
     Independent steps run side by side (parallel.Background, each in a forked
@@ -152,7 +154,8 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
     jobs: list[parallel.Background] = []
     try:
         html_dir = scratch / "html"
-        pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir))
+        pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir,
+                                                   document_previews or {}))
         jobs.append(pages)
         jobs.append(discovered := parallel.Background(lambda: _files(portfolio, staging)))
         # Issue 5: conversions, zipped Data Packages and the harvesting standards,
@@ -196,9 +199,10 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path) -> None:
+def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path,
+           document_previews: dict) -> None:
     """The generator's pages, wrapped by MkDocs in the theme, into `html_dir`."""
-    PageWriter(portfolio, docs, table_previews).write_all()
+    PageWriter(portfolio, docs, table_previews, documents=document_previews).write_all()
     portal = portfolio.catalog.portal
     operator = portfolio.catalog.agencies[portal.operator].name
     year = portfolio.commit_time[:4]

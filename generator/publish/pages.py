@@ -113,10 +113,11 @@ def _environment() -> jinja2.Environment:
 
 class PageWriter:
     def __init__(self, portfolio: Portfolio, docs: Path, previews: dict[tuple[str, str], Any],
-                 history: History | None = None):
+                 history: History | None = None, documents: dict[tuple[str, str], Any] | None = None):
         self.p = portfolio
         self.docs = docs
         self.previews = previews
+        self.documents = documents or {}  # documents.previews(): made (and warned about) before the pages
         self.env = _environment()
         self._history = history
 
@@ -194,7 +195,7 @@ class PageWriter:
                           title_en=f"{r.title} — {d.title_en or d.title}", r=r,
                           pv=self.previews.get((d.id, r.name)), fields=schema_fields(r), **common)
             else:
-                doc = documents.preview(r.source, r.format)
+                doc = self.documents.get((d.id, r.name)) or documents.preview(r.source, r.format)
                 self.page(path, "preview_document.html", title=f"{r.title} — {d.title}",
                           title_en=f"{r.title} — {d.title_en or d.title}", r=r, doc=doc,
                           doc_html=Markup(doc.html) if doc and doc.html else "", **common)
