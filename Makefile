@@ -6,6 +6,9 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
+# axe-core (accessibility checks in the browser tests), from the npm registry, pinned.
+AXE = $(VENV)/npm/node_modules/axe-core/axe.min.js
+AXE_VERSION = 4.10.3
 
 .PHONY: setup serve build test system previews messages bench bench-validate bench-function clean
 
@@ -39,7 +42,10 @@ messages: setup
 system:
 	@bash scripts/install-system.sh
 
-test: setup system $(VENV)/.function
+$(AXE): | system
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
+
+test: setup system $(VENV)/.function $(AXE)
 	PG_URL=$$(bash scripts/start-postgres.sh) && OPENDATA_TEST_DATABASE_URL=$$PG_URL $(BIN)/python -m pytest
 
 bench: setup

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages for the tests and previews: chromium (Playwright drives it; it never
 # downloads a browser), antiword (.doc text), poppler-utils (pdftotext), nodejs (search
-# index tests). PostgreSQL comes from scripts/start-postgres.sh.
+# index tests), npm (installs axe-core). PostgreSQL comes from scripts/start-postgres.sh.
 #   install-system.sh            everything `make test` needs
 #   install-system.sh previews   only what document previews use (`make serve`); without root or sudo
 #                                it says so and goes on: pure-Python readers stand in for both tools
@@ -10,6 +10,7 @@ missing=()
 if [ "${1:-}" != previews ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)  # axe-core for the accessibility tests
 fi
 command -v antiword >/dev/null || missing+=(antiword)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
