@@ -39,7 +39,8 @@ SOURCES = [
     ("theme/assets", "javascript", "*.js"),
     ("function/static", "javascript", "*.js"),
 ]
-KEYWORDS = {"_": None, "_attr": (2,), "_en": None, "_vi": None, "N_": None, "odT": None}
+KEYWORDS = {"_": None, "_p": ((1, "c"), 2), "_attr": (2,), "_en": None, "_vi": None, "N_": None, "odT": None}
+CONTEXT = "\x04"  # gettext's separator of a message's context and its id, in the keys below
 # Static forms (function/static/register.html) carry their words in `data-i18n` elements.
 _DATA_I18N = re.compile(r"<(\w+)[^>]*\bdata-i18n\b[^>]*>([^<]+)</\1>")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -60,7 +61,12 @@ def catalogue(lang: str) -> dict[str, str]:
 
     with catalogue_path(lang).open("rb") as fh:
         cat = read_po(fh, locale=lang)
-    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+    return {key(m.id, m.context): m.string for m in cat if m.id and m.string and not m.fuzzy}
+
+
+def key(msgid: str, context: str | None = None) -> str:
+    """A message's key: its id, after its context when it has one (one Vietnamese word, two meanings)."""
+    return f"{context}{CONTEXT}{msgid}" if context else msgid
 
 
 @functools.cache
@@ -74,6 +80,12 @@ def js_message_ids() -> frozenset[str]:
                                                       for loc, _ in m.locations))
 
 
+def number(value: float, decimals: int = 0, lang: str = "vi") -> str:
+    """A number as the reader writes it: 1.234,5 in Vietnamese, 1,234.5 in English."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
 def _value(value: Any, lang: str) -> Any:
     # A (Vietnamese, English) pair fills each language with its own wording.
     if isinstance(value, tuple):
@@ -83,14 +95,14 @@ def _value(value: Any, lang: str) -> Any:
 
 def text(msgid: str, lang: str, **values: Any) -> str:
     """The message in `lang` with {name} placeholders filled (a missing one shows the Vietnamese)."""
-    wording = catalogue(lang).get(msgid) or msgid
+    wording = catalogue(lang).get(msgid) or msgid.rpartition(CONTEXT)[2]
     return _PLACEHOLDER.sub(lambda m: str(_value(values[m.group(1)], lang)) if m.group(1) in values else m.group(0),
                             wording)
 
 
 def markup(msgid: str, lang: str, **values: Any) -> Markup:
     """The message as HTML: its text escaped, values escaped unless they are markup (a link)."""
-    wording = catalogue(lang).get(msgid) or msgid
+    wording = catalogue(lang).get(msgid) or msgid.rpartition(CONTEXT)[2]
     out, at = Markup(""), 0
     for m in _PLACEHOLDER.finditer(wording):
         out += wording[at:m.start()]
@@ -123,7 +135,7 @@ def both(vi: str, en: str, tag: str = "span") -> Markup:
 
 
 def template_globals() -> dict[str, Any]:
-    return {"_": span, "_attr": attribute, "_en": lambda msgid, **v: text(msgid, "en", **v),
+    return {"_": span, "_p": lambda context, msgid, **v: span(key(msgid, context), **v), "_attr": attribute, "_en": lambda msgid, **v: text(msgid, "en", **v),
             "_vi": lambda msgid, **v: text(msgid, "vi", **v), "both": both, "N_": N_}
 
 
@@ -150,23 +162,23 @@ def write_messages(site: Path) -> None:
 
 # ---- Extraction (maintainers and the completeness test) ------------------------------------
 
-def extract() -> Iterator[tuple[str, str, int]]:
-    """(message id, file, line) of every interface message in the sources."""
+def extract() -> Iterator[tuple[str, str, int, str | None]]:
+    """(message id, file, line, context) of every interface message in the sources."""
     from babel.messages.extract import extract_from_dir
 
     for folder, method, pattern in SOURCES:
         base = ROOT / folder
         options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"} if method == "jinja2" else {}
-        for filename, lineno, message, _comments, _context in extract_from_dir(
+        for filename, lineno, message, _comments, context in extract_from_dir(
                 base, method_map=[(pattern, method)], options_map={pattern: options}, keywords=KEYWORDS):
             if isinstance(message, tuple):
                 message = message[-1] if message[-1] else message[0]
             if message:
-                yield message, f"{folder}/{filename}", lineno
+                yield message, f"{folder}/{filename}", lineno, context
     register = ROOT / "function/static/register.html"
     for lineno, line in enumerate(register.read_text(encoding="utf-8").splitlines(), 1):
         for m in _DATA_I18N.finditer(line):
-            yield " ".join(m.group(2).split()), "function/static/register.html", lineno
+            yield " ".join(m.group(2).split()), "function/static/register.html", lineno, None
 
 
 def update() -> list[str]:
@@ -175,8 +187,8 @@ def update() -> list[str]:
     from babel.messages.pofile import read_po, write_po
 
     template = Catalog(project="opendata-portal", domain=DOMAIN)
-    for msgid, filename, lineno in extract():
-        template.add(msgid, locations=[(filename, lineno)])
+    for msgid, filename, lineno, context in extract():
+        template.add(msgid, locations=[(filename, lineno)], context=context)
     missing: list[str] = []
     for lang in LANGUAGES:
         path = catalogue_path(lang)

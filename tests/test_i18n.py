@@ -16,11 +16,11 @@ def _catalogue(lang):
 
 
 def test_every_interface_message_is_translated_in_both_languages():
-    used = {msgid for msgid, _, _ in i18n.extract()}
+    used = {i18n.key(msgid, context) for msgid, _, _, context in i18n.extract()}
     assert len(used) > 250  # the extractor sees the templates, main.html, scripts and forms
     for lang in i18n.LANGUAGES:
         cat = _catalogue(lang)
-        entries = {m.id: m for m in cat if m.id}
+        entries = {i18n.key(m.id, m.context): m for m in cat if m.id}
         missing = sorted(used - set(entries))
         untranslated = sorted(m for m in used & set(entries) if not entries[m].string or entries[m].fuzzy)
         unused = sorted(set(entries) - used)

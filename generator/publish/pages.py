@@ -24,12 +24,11 @@ from markupsafe import Markup
 
 from .. import i18n
 from ..i18n import N_
-from ..gitinfo import History, iso, read_history
 from ..model import Dataset, Portfolio, Resource
 from ..rawhtml import MARKER
 from ..text import fold, paragraphs
 from ..vocabularies import FORMATS, FREQUENCIES
-from . import charts, documents, forms, schemaorg, table_chunks, urls
+from . import charts, documents, forms, history, schemaorg, table_chunks, urls
 from .dictionary import constraints_words, schema_fields, type_words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -46,12 +45,6 @@ def vn_date(value: str) -> str:
         return value
 
 
-def number(value: float, decimals: int = 0, lang: str = "vi") -> str:
-    """A number as the reader writes it: 1.234,5 in Vietnamese, 1,234.5 in English."""
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
-
-
 def localised(vi: str, en: str) -> Markup:
     """A number or size in both locales (portal.js shows the English one to English readers)."""
     return Markup('<span data-en="{}">{}</span>').format(en, vi) if en != vi else Markup("{}").format(vi)
@@ -66,14 +59,14 @@ def human_size(size: int | None, lang: str = "") -> Markup:
         if value < 1024 or unit == "GB":
             decimals = 0 if unit == "B" else 1
             if lang:
-                return Markup("{} {}").format(number(value, decimals, lang), unit)
-            return localised(f"{number(value, decimals)} {unit}", f"{number(value, decimals, 'en')} {unit}")
+                return Markup("{} {}").format(i18n.number(value, decimals, lang), unit)
+            return localised(f"{i18n.number(value, decimals)} {unit}", f"{i18n.number(value, decimals, 'en')} {unit}")
         value /= 1024
     return Markup(f"{size} B")
 
 
 def thousands(n: int) -> Markup:
-    return localised(number(n), number(n, lang="en"))
+    return localised(i18n.number(n), i18n.number(n, lang="en"))
 
 
 def previewable(r: Resource) -> bool:
@@ -108,26 +101,27 @@ def _environment() -> jinja2.Environment:
     env.globals["urls"] = urls
     env.globals["schema_fields"] = schema_fields
     env.globals["previewable"] = previewable
+    env.globals["change_words"] = lambda f: localised(history.describe(f, "vi"), history.describe(f, "en"))
     return env
 
 
 class PageWriter:
     def __init__(self, portfolio: Portfolio, docs: Path, previews: dict[tuple[str, str], Any],
-                 history: History | None = None, documents: dict[tuple[str, str], Any] | None = None):
+                 data_history: history.DataHistory | None = None,
+                 documents: dict[tuple[str, str], Any] | None = None):
         self.p = portfolio
         self.docs = docs
         self.previews = previews
         self.documents = documents or {}  # documents.previews(): made (and warned about) before the pages
         self.env = _environment()
-        self._history = history
+        self._history = data_history
 
     @property
-    def history(self) -> History:
-        # The build reads git once for created/modified; the change list is read here
-        # when not passed in (one more `git log`, ~50 ms at a thousand datasets).
+    def history(self) -> history.DataHistory:
+        # What each change did to the data (one `git log --raw`; tables compared version to version).
         if self._history is None:
             root = self.p.datasets[0].folder.parents[2] if self.p.datasets else Path(".")
-            self._history = read_history(root)
+            self._history = history.read(root, self.p)
         return self._history
 
     def write_all(self) -> None:
@@ -182,7 +176,7 @@ class PageWriter:
                   extra_meta=with_form,
                   licence=p.catalog.licences.get(d.licence), previews=self.previews,
                   charts=charts.charts(d, read) if charts.views(d) else [],
-                  changes=[(iso(epoch), subject) for epoch, subject in self.history.changes.get(d.rel_folder, [])],
+                  changes=self.history.changes.get(d.id, []), file_dates=self.history.file_dates,
                   jsonld=Markup(schemaorg.script_json(schemaorg.dataset(p, d))),
                   feedback=urls.feedback_href(d, agency.email, p.catalog.portal.name),
                   year=(d.modified or p.commit_time)[:4], **common)
