@@ -28,7 +28,7 @@ from ..model import Dataset, Portfolio, Resource
 from ..rawhtml import MARKER
 from ..text import fold, paragraphs
 from ..vocabularies import FORMATS, FREQUENCIES
-from . import charts, documents, forms, history, schemaorg, table_chunks, urls
+from . import charts, documents, forms, history, related, schemaorg, table_chunks, urls
 from .dictionary import constraints_words, schema_fields, type_words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -115,6 +115,7 @@ class PageWriter:
         self.documents = documents or {}  # documents.previews(): made (and warned about) before the pages
         self.env = _environment()
         self._history = data_history
+        self.related = related.Related(portfolio)
 
     @property
     def history(self) -> history.DataHistory:
@@ -138,6 +139,8 @@ class PageWriter:
         self.page("agencies/index.md", "agency_list.html", **ui_title(N_("Cơ quan")))
         for a in p.catalog.agencies.values():
             self.page(f"agencies/{a.id}.md", "agency.html", title=a.name, title_en=a.name_en, agency=a,
+                      extra_meta={"od_feeds": [{"title": html.escape(f"{a.name}: bộ dữ liệu mới và cập nhật (Atom)"),
+                                                "href": urls.agency_feed(a.id)}]},
                       datasets=p.datasets_of_agency(a.id),
                       entries=[e for e in p.catalog.entries.values() if e.agency == a.id])
         self.page("topics/index.md", "topic_list.html", **ui_title(N_("Chủ đề")))
@@ -171,9 +174,12 @@ class PageWriter:
 
         common = dict(d=d, agency=agency, topic=p.topic_of(d), entry=p.catalog.entries[d.catalogue])
         # With the function, the feedback form (function/static/feedback-snippet.html) and its styles.
-        with_form = {"od_css": [forms.CSS]} if p.catalog.portal.function_url else None
+        with_form = {"od_css": [forms.CSS]} if p.catalog.portal.function_url else {}
+        # Follow this dataset: its changes as Atom, announced in the page's head.
+        feeds = {"od_feeds": [{"title": html.escape(f"{d.title}: các thay đổi (Atom)"), "href": urls.dataset_feed(d.id)}]}
         self.page(f"datasets/{d.id}.md", "dataset.html", title=d.title, title_en=d.title_en, description=d.description,
-                  extra_meta=with_form,
+                  extra_meta={**with_form, **feeds}, same_agency=self.related.same_agency(d),
+                  related=self.related.related(d),
                   licence=p.catalog.licences.get(d.licence), previews=self.previews,
                   charts=charts.charts(d, read) if charts.views(d) else [],
                   changes=self.history.changes.get(d.id, []), file_dates=self.history.file_dates,
