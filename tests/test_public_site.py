@@ -217,3 +217,16 @@ def test_serve_answers_the_sites_404_page_and_lists_no_folder(site):
         assert status == 404, folder
         assert "Directory listing" not in body and "index.js" not in body
     assert _status(url + "search/index.js")[0] == 200
+
+
+@pytest.mark.parametrize("lang, number, size", [("vi", "21,3089", "10,1 KB"), ("en", "21.3089", "10.1 KB")])
+def test_numbers_follow_the_page_locale(browser, site, lang, number, size):
+    url, portfolio, _ = site
+    air = next(d for d in portfolio.datasets if d.id == AIR)
+    context, page = _context(browser, 1366, lang, url)
+    _open(page, url + f"datasets/{AIR}/")
+    assert number in page.locator(".od-preview").first.inner_text()  # a number cell of the first rows
+    assert size in page.locator(".od-resources").inner_text()
+    _open(page, url + f"datasets/{AIR}/preview/{air.resources[0].name}/")  # the viewer, drawn by table.js
+    assert number in page.locator("[data-od-table-grid] tbody").inner_text()
+    context.close()

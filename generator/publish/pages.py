@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,26 @@ def human_size(size: int | None, lang: str = "") -> Markup:
     return Markup(f"{size} B")
 
 
+_PLAIN_NUMBER = re.compile(r"-?\d{1,15}(\.\d+)?")
+
+
+def number_cell(value: str, kind: str | None) -> Markup | str:
+    """A number cell in the reader's locale (21,3089 or 21.3089; 1.234 or 1,234), its digits unchanged.
+    Years, codes (strings) and anything not a plain number stay as written."""
+    if kind not in ("number", "integer") or not _PLAIN_NUMBER.fullmatch(value):
+        return value
+    whole, _, decimals = value.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-')):,}"
+    vi = sign + grouped.replace(",", ".") + ("," + decimals if decimals else "")
+    en = sign + grouped + ("." + decimals if decimals else "")
+    return localised(vi, en)
+
+
+def field_types(r: Resource) -> dict[str, str]:
+    return {f["name"]: str(f.get("type", "string")) for f in schema_fields(r)}
+
+
 def thousands(n: int) -> Markup:
     return localised(i18n.number(n), i18n.number(n, lang="en"))
 
@@ -95,6 +116,8 @@ def _environment() -> jinja2.Environment:
         constraints_words(f, "en", html=True), constraints_words(f, "vi", html=True))
     env.filters["type_words"] = lambda f: _both_words(type_words, f)
     env.filters["thousands"] = thousands
+    env.filters["number_cell"] = number_cell
+    env.globals["field_types"] = field_types
     env.globals.update(i18n.template_globals())
     env.globals["FORMATS"] = FORMATS
     env.globals["FREQUENCIES"] = FREQUENCIES

@@ -17,6 +17,18 @@
     return String(s).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   function fmt(n) { return n.toLocaleString(odT("vi-VN")); }
+  // A number cell as the reader writes numbers (21,3089 in Vietnamese, 21.3089 in English); the
+  // digits themselves unchanged (no rounding); years and anything not a plain number as they are.
+  var PLAIN = /^-?\d+(\.\d+)?$/;
+  function cellText(value, type) {
+    if (value == null) return "";
+    if ((type !== "number" && type !== "integer") || !PLAIN.test(value)) return value;
+    var parts = value.split("."), whole = Number(parts[0]);
+    if (!isFinite(whole) || Math.abs(whole) > Number.MAX_SAFE_INTEGER) return value;
+    var decimal = (1.5).toLocaleString(odT("vi-VN")).charAt(1);
+    var sign = value.charAt(0) === "-" && whole === 0 ? "-" : "";
+    return sign + whole.toLocaleString(odT("vi-VN")) + (parts[1] ? decimal + parts[1] : "");
+  }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -244,7 +256,7 @@
       result.rows.forEach(function (row) {
         var tr = el("tr");
         m.header.forEach(function (_, c) {
-          tr.appendChild(el("td", NUMERIC[m.types[c]] ? { "class": "od-num" } : null, row.cells[c] == null ? "" : row.cells[c]));
+          tr.appendChild(el("td", NUMERIC[m.types[c]] ? { "class": "od-num" } : null, cellText(row.cells[c], m.types[c])));
         });
         self.body.appendChild(tr);
       });
