@@ -42,24 +42,14 @@
       this.titleEn[i] = d.title_en[i] ? words(d.title_en[i]) : " ";
       this.keywords[i] = keywordWords(d.keywords[i]);
       // The snippet is the description's start: the index's words continue from it.
-      this.words[i] = words(d.snippet[i]) + (d.snippet_en[i] ? words(d.snippet_en[i]) : "") + ", " + d.words[i] + " ";
+
     }
     this.agencyText = data.agencies.map(function (a) { return words(a[1] + " " + (a[2] || "") + " " + a[0]); });
     this.topicText = data.topics.map(function (t) { return words(t[1] + " " + (t[2] || "") + " " + t[0]); });
     // Which datasets hold each word (their own words; agencies and topics are few and searched
-    // directly): a query then scores only the datasets that hold all its terms.
-    var postings = new Map();
-    for (i = 0; i < n; i++) {
-      var tokens = (this.title[i] + this.titleEn[i] + this.keywords[i] + this.words[i]).split(" ");
-      for (var k = 0; k < tokens.length; k++) {
-        var w = tokens[k];
-        if (w.length === 0 || w === ",") continue;
-        var list = postings.get(w);
-        if (list === undefined) postings.set(w, [i]);
-        else if (list[list.length - 1] !== i) list.push(i);
-      }
-    }
-    this.postings = postings;
+    // directly) is built after the page shows (build(), a slice at a time): until then a query scans.
+    this.postings = null;
+    this.building = null;
     this.vocabulary = null;  // sorted, for prefixes: made on the first prefix query
     this.exact = null;  // accented texts, made on the first query typed with accents
     this.seen = new Int32Array(n);
@@ -95,9 +85,56 @@
     return (this.exact = e);
   };
 
+  // The description's words of dataset i: the snippet (the description's start), folded here on first
+  // use (a page opened without a query never pays for it), then the index's words that continue it.
+  // join, not +: one flat string, searched at once (a concatenation is flattened on its first search).
+  Index.prototype.wordsOf = function (i) {
+    var w = this.words[i], d = this.data.docs;
+    if (w === undefined) {
+      w = this.words[i] = [words(d.snippet[i]), d.snippet_en[i] ? words(d.snippet_en[i]) : "", ", ", d.words[i], " "].join("");
+    }
+    return w;
+  };
+
+  // Builds the word lists for datasets [from, to); returns where it stopped. build() does it all.
+  Index.prototype.build = function (from, to) {
+    if (this.postings) return this.n;
+    var postings = this.building || (this.building = new Map()), end = Math.min(to === undefined ? this.n : to, this.n);
+    for (var i = from || 0; i < end; i++) {
+      var tokens = (this.title[i] + this.titleEn[i] + this.keywords[i] + this.wordsOf(i)).split(" ");
+      for (var k = 0; k < tokens.length; k++) {
+        var w = tokens[k];
+        if (w.length === 0 || w === ",") continue;
+        var list = postings.get(w);
+        if (list === undefined) postings.set(w, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    }
+    if (end === this.n) { this.postings = postings; this.building = null; }
+    return end;
+  };
+
+  // Until the word lists are built: the datasets holding every term, by scanning their words.
+  Index.prototype.scan = function (terms) {
+    var d = this.data.docs, out = [], k, i;
+    var agency = terms.map(function (t) { return this.agencyText.map(function (a) { return a.indexOf(t.alone) !== -1; }); }, this);
+    var topic = terms.map(function (t) { return this.topicText.map(function (x) { return x.indexOf(t.alone) !== -1; }); }, this);
+    for (i = 0; i < this.n; i++) {
+      for (k = 0; k < terms.length; k++) {
+        var needle = terms[k].alone;
+        if (!(this.title[i].indexOf(needle) !== -1 || this.keywords[i].indexOf(needle) !== -1 ||
+              agency[k][d.agency[i]] || topic[k][d.topic[i]] || this.titleEn[i].indexOf(needle) !== -1 ||
+              this.wordsOf(i).indexOf(needle) !== -1)) break;
+      }
+      if (k === terms.length) out.push(i);
+    }
+    return out;
+  };
+
   // The datasets (ascending) that hold every term, in their own words or their agency's or topic's:
   // whole words, the last one as a prefix.
   Index.prototype.candidates = function (terms) {
+    if (!this.postings || terms.some(function (t) { return t.prefix && t.w.length < 2; })) return this.scan(terms);
     var seen = this.seen, postings = this.postings, d = this.data.docs, n = this.n, out = [];
     seen.fill(0);
     for (var k = 0; k < terms.length; k++) {
@@ -148,6 +185,7 @@
   // Dataset i's score (one of the candidates); this.together says whether two terms stood together.
   Index.prototype.score = function (i, terms, english) {
     var d = this.data.docs, n = terms.length, k, best = this.best, total = 0, e = null;
+    if (n === 1) return this.scoreOne(i, terms[0], english);
     for (k = 0; k < n; k++) { best[k] = 0; if (terms[k].accented) e = this.exactTexts(); }
     this.together = false;
     var agency = d.agency[i], topic = d.topic[i];
@@ -156,9 +194,24 @@
     total += this.field(this.keywords[i], WEIGHTS.keywords, terms, e && e.keywords[i]);
     total += this.field(this.agencyText[agency], WEIGHTS.agency, terms, e && e.agency[agency]);
     total += this.field(this.topicText[topic], WEIGHTS.topic, terms, e && e.topic[topic]);
-    total += this.field(this.words[i], WEIGHTS.words, terms, null);
+    total += this.field(this.wordsOf(i), WEIGHTS.words, terms, null);
     for (k = 0; k < n; k++) total += best[k];
     return total;
+  };
+
+  // One term: the heaviest field that holds it decides (no neighbours to weigh); an exact accent
+  // multiplies by less than the gap between two fields' weights, so the order of the fields holds.
+  Index.prototype.scoreOne = function (i, t, english) {
+    var d = this.data.docs, e = t.accented ? this.exactTexts() : null, needle = t.alone;
+    this.together = false;
+    if (english && this.titleEn[i].indexOf(needle) !== -1) return WEIGHTS.title;
+    if (this.title[i].indexOf(needle) !== -1) return WEIGHTS.title * (e && e.title[i].indexOf(t.exact) !== -1 ? EXACT : 1);
+    if (this.keywords[i].indexOf(needle) !== -1) return WEIGHTS.keywords * (e && e.keywords[i].indexOf(t.exact) !== -1 ? EXACT : 1);
+    if (this.titleEn[i].indexOf(needle) !== -1) return WEIGHTS.keywords;
+    var a = d.agency[i], o = d.topic[i];
+    if (this.agencyText[a].indexOf(needle) !== -1) return WEIGHTS.agency * (e && e.agency[a].indexOf(t.exact) !== -1 ? EXACT : 1);
+    if (this.topicText[o].indexOf(needle) !== -1) return WEIGHTS.topic * (e && e.topic[o].indexOf(t.exact) !== -1 ? EXACT : 1);
+    return WEIGHTS.words;
   };
 
   // filters: {agency: [ids], topic: [ids], format: [ids], frequency: [ids], sort: "relevance"|"newest"|"title",
@@ -180,33 +233,33 @@
       return want[f].indexOf(v) !== -1;
     }
     var counts = { agency: {}, topic: {}, format: {}, frequency: {} };
-    var hits = [], top = 0, topTogether = false, found = terms.length ? this.candidates(terms.slice(0, 64)) : null;
+    var found = terms.length ? this.candidates(terms.slice(0, 64)) : null, many = found ? found.length : this.n;
+    var scores = new Float64Array(many), together = new Uint8Array(many), top = 0, topTogether = false, c, i;
     terms = terms.slice(0, 64);
-    for (var c = 0, end = found ? found.length : this.n; c < end; c++) {
-      var i = found ? found[c] : c;
-      var sc = terms.length ? this.score(i, terms, english) : 1, together = terms.length > 1 && this.together;
-      var ok = { agency: passes("agency", i), topic: passes("topic", i), format: passes("format", i), frequency: passes("frequency", i) };
-      hits.push([sc, i, together, ok]);
-      if (sc > top) top = sc;
-      if (together) topTogether = true;
+    for (c = 0; c < many; c++) {
+      i = found ? found[c] : c;
+      scores[c] = terms.length ? this.score(i, terms, english) : 1;
+      if (terms.length > 1 && this.together) { together[c] = 1; topTogether = true; }
+      if (scores[c] > top) top = scores[c];
     }
     // Scattered syllables far below a match with them together are noise ("khong khi" is not
     // "không … khí"); counts follow what is kept.
-    if (terms.length > 1 && topTogether) {
-      hits = hits.filter(function (h) { return h[2] || h[0] >= top * SCATTERED_CUT; });
-    }
+    var cut = terms.length > 1 && topTogether ? top * SCATTERED_CUT : -1;
     var kept = [];
-    hits.forEach(function (h) {
-      var i = h[1], ok = h[3];
+    for (c = 0; c < many; c++) {
+      if (!together[c] && scores[c] < cut) continue;
+      i = found ? found[c] : c;
+      var okAgency = passes("agency", i), okTopic = passes("topic", i), okFormat = passes("format", i),
+        okFrequency = passes("frequency", i);
       // A facet's counts follow every other facet, so choosing one value never hides its siblings.
-      if (ok.topic && ok.format && ok.frequency) counts.agency[d.agency[i]] = (counts.agency[d.agency[i]] || 0) + 1;
-      if (ok.agency && ok.format && ok.frequency) counts.topic[d.topic[i]] = (counts.topic[d.topic[i]] || 0) + 1;
-      if (ok.agency && ok.topic && ok.frequency) {
-        for (var b = 0; b < self.facetIds.format.length; b++) if (d.formats[i] & (1 << b)) counts.format[b] = (counts.format[b] || 0) + 1;
+      if (okTopic && okFormat && okFrequency) counts.agency[d.agency[i]] = (counts.agency[d.agency[i]] || 0) + 1;
+      if (okAgency && okFormat && okFrequency) counts.topic[d.topic[i]] = (counts.topic[d.topic[i]] || 0) + 1;
+      if (okAgency && okTopic && okFrequency) {
+        for (var b = 0; b < this.facetIds.format.length; b++) if (d.formats[i] & (1 << b)) counts.format[b] = (counts.format[b] || 0) + 1;
       }
-      if (ok.agency && ok.topic && ok.format) counts.frequency[d.frequency[i]] = (counts.frequency[d.frequency[i]] || 0) + 1;
-      if (ok.agency && ok.topic && ok.format && ok.frequency) kept.push(h);
-    });
+      if (okAgency && okTopic && okFormat) counts.frequency[d.frequency[i]] = (counts.frequency[d.frequency[i]] || 0) + 1;
+      if (okAgency && okTopic && okFormat && okFrequency) kept.push([scores[c], i]);
+    }
     var sort = SORTS.indexOf(filters.sort) !== -1 ? filters.sort : "relevance";
     if (sort === "title") {
       var collator = new Intl.Collator(english ? "en" : "vi");
@@ -434,6 +487,8 @@
       index = new Index(root.odSearchIndex);
       app.setAttribute("data-od-ready", "");
       update(false);
+      // The word lists, 2,000 datasets at a time between frames: typing stays smooth meanwhile.
+      (function step(from) { var next = index.build(from, from + 2000); if (next < index.n) setTimeout(step, 0, next); })(0);
     } else {
       status.textContent = odT("Không tải được chỉ mục tìm kiếm; danh sách dưới đây là các bộ dữ liệu mới nhất.");
     }
