@@ -125,6 +125,9 @@ def test_english_leaves_no_interface_text_in_vietnamese(browser, site):
     _open(page, url + f"datasets/{CPI}/")
     assert page.locator("h1").inner_text() == "Monthly consumer price index, Vĩnh Phúc, 2024"
     assert "Download CSV" in page.locator("#tai-nguyen").inner_text()
+    description = page.locator(".od-description:visible").inner_text()
+    assert description.startswith("Illustrative data, not official statistics.")  # description_en
+    assert page.locator(".od-description[lang=vi]").is_hidden()
     assert "Tải CSV" not in page.locator("body").inner_text()
     context.close()
 
