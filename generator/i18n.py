@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = Path(__file__).resolve().parent / "locale"
@@ -204,7 +204,8 @@ def update() -> list[str]:
                                                                              minute=0, second=0, microsecond=0)
         missing += [f"{lang}: {m.id}" for m in cat if m.id and not m.string]
         with path.open("wb") as fh:
-            write_po(fh, cat, width=100, sort_output=True, omit_header=False)
+            # No line numbers: a template edit elsewhere does not touch every entry.
+            write_po(fh, cat, width=100, sort_output=True, omit_header=False, include_lineno=False)
     catalogue.cache_clear()
     js_message_ids.cache_clear()
     return missing

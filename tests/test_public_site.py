@@ -197,6 +197,8 @@ def test_phone_menu_scrolling_tables_and_one_search_box(browser, site):
         box.focus()
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
+        box.evaluate("el => new Promise(done => { const t0 = Date.now(); (function wait() {"
+                     " if (el.scrollLeft > 0 || Date.now() - t0 > 5000) done(); else setTimeout(wait, 50); })(); })")
         assert box.evaluate("el => el.scrollLeft") > 0  # the keyboard scrolls it
         assert page.console_errors == []
         context.close()
@@ -232,4 +234,40 @@ def test_numbers_follow_the_page_locale(browser, site, lang, number, size):
     assert size in page.locator(".od-resources").inner_text()
     _open(page, url + f"datasets/{AIR}/preview/{air.resources[0].name}/")  # the viewer, drawn by table.js
     assert number in page.locator("[data-od-table-grid] tbody").inner_text()
+    context.close()
+
+
+WORDS = {"vi": {"integer": "số nguyên", "string": "văn bản", "pattern": "theo mẫu, ví dụ “12”", "history": "Thêm tệp",
+                "related": "Bộ dữ liệu liên quan", "follow": "Theo dõi"},
+         "en": {"integer": "whole number", "string": "text", "pattern": "follows a pattern, for example “12”",
+                "history": "Added", "related": "Related datasets", "follow": "Follow"}}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_dataset_page_speaks_to_people_and_search_ranks_words(browser, site, width, lang):
+    url, portfolio, _ = site
+    words = WORDS[lang]
+    context, page = _context(browser, width, lang, url)
+    _open(page, url + f"datasets/{CPI}/")
+    dictionary = page.locator(".od-dictionary").first.inner_text()
+    assert words["integer"] in dictionary and words["string"] in dictionary
+    assert words["pattern"] in dictionary  # ma_nhom: ^[0-9]{2}$, by an example
+    for raw in ("integer", "^[0-9]", "{2}$"):
+        assert raw not in dictionary.replace(words["integer"], "")
+    history = page.locator(".od-history").inner_text()
+    assert words["history"] in history and "chi-so-gia-tieu-dung-2024.csv" in history
+    assert page.locator(".od-resources time").count() >= 1  # the file's date
+    assert words["related"] in page.locator("#lien-quan").inner_text()
+    assert page.locator(f"a.od-feed[href$='datasets/{CPI}/feed.xml']").is_visible()
+    assert words["follow"] in page.locator("a.od-feed").inner_text()
+    _shot(page, f"dataset-dictionary-history-{width}-{lang}")
+    # "dau tu": the Department of Planning and Investment's datasets, not "đầu năm … từ ngày".
+    _open(page, url + "datasets/?q=dau+tu")
+    first_two = page.locator("[data-od-results] .od-card__title").all_inner_texts()[:2]
+    planning = {(d.title_en if lang == "en" and d.title_en else d.title) for d in portfolio.datasets if d.agency == "so-khdt"}
+    assert set(first_two) == planning
+    assert page.locator("[data-od-results] .od-card mark").count() >= 2
+    _shot(page, f"search-dau-tu-{width}-{lang}")
+    assert page.console_errors == []
     context.close()

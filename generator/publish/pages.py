@@ -70,13 +70,15 @@ _PLAIN_NUMBER = re.compile(r"-?\d{1,15}(\.\d+)?")
 
 
 def number_cell(value: str, kind: str | None) -> Markup | str:
-    """A number cell in the reader's locale (21,3089 or 21.3089; 1.234 or 1,234), its digits unchanged.
-    Years, codes (strings) and anything not a plain number stay as written."""
+    """A number cell in the reader's locale (21,3089 or 21.3089; 12.345 or 12,345), its digits unchanged.
+    Thousands are grouped from five digits (as SI writes numbers), so a year typed as an integer stays
+    2024; codes (strings) and anything not a plain number stay as written."""
     if kind not in ("number", "integer") or not _PLAIN_NUMBER.fullmatch(value):
         return value
     whole, _, decimals = value.partition(".")
     sign = "-" if whole.startswith("-") else ""
-    grouped = f"{int(whole.lstrip('-')):,}"
+    digits = whole.lstrip("-")
+    grouped = f"{int(digits):,}" if len(digits.lstrip("0") or "0") > 4 else digits
     vi = sign + grouped.replace(",", ".") + ("," + decimals if decimals else "")
     en = sign + grouped + ("." + decimals if decimals else "")
     return localised(vi, en)

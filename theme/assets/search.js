@@ -41,8 +41,6 @@
       this.title[i] = words(d.title[i]);
       this.titleEn[i] = d.title_en[i] ? words(d.title_en[i]) : " ";
       this.keywords[i] = keywordWords(d.keywords[i]);
-      // The snippet is the description's start: the index's words continue from it.
-
     }
     this.agencyText = data.agencies.map(function (a) { return words(a[1] + " " + (a[2] || "") + " " + a[0]); });
     this.topicText = data.topics.map(function (t) { return words(t[1] + " " + (t[2] || "") + " " + t[0]); });

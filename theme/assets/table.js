@@ -17,17 +17,18 @@
     return String(s).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   function fmt(n) { return n.toLocaleString(odT("vi-VN")); }
-  // A number cell as the reader writes numbers (21,3089 in Vietnamese, 21.3089 in English); the
-  // digits themselves unchanged (no rounding); years and anything not a plain number as they are.
+  // A number cell as the reader writes numbers (21,3089 in Vietnamese, 21.3089 in English), the
+  // digits unchanged (no rounding); thousands grouped from five digits (as SI writes numbers), so a
+  // year typed as an integer stays 2024 (the same rule as pages.number_cell).
   var PLAIN = /^-?\d+(\.\d+)?$/;
   function cellText(value, type) {
     if (value == null) return "";
     if ((type !== "number" && type !== "integer") || !PLAIN.test(value)) return value;
-    var parts = value.split("."), whole = Number(parts[0]);
-    if (!isFinite(whole) || Math.abs(whole) > Number.MAX_SAFE_INTEGER) return value;
+    var parts = value.split("."), digits = parts[0].replace(/^-/, ""), whole = Number(digits);
+    if (!isFinite(whole) || whole > Number.MAX_SAFE_INTEGER) return value;
     var decimal = (1.5).toLocaleString(odT("vi-VN")).charAt(1);
-    var sign = value.charAt(0) === "-" && whole === 0 ? "-" : "";
-    return sign + whole.toLocaleString(odT("vi-VN")) + (parts[1] ? decimal + parts[1] : "");
+    var grouped = (digits.replace(/^0+/, "") || "0").length > 4 ? whole.toLocaleString(odT("vi-VN")) : digits;
+    return (parts[0].charAt(0) === "-" ? "-" : "") + grouped + (parts[1] ? decimal + parts[1] : "");
   }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
