@@ -1,12 +1,16 @@
 # Two commands on a fresh machine (see README):
-#   make serve   set up, build the sample portal and serve it on http://127.0.0.1:8000
+#   make serve   set up (with antiword and poppler-utils for previews), build the sample portal and
+#                serve it on http://127.0.0.1:8000
 #   make test    set up (Python packages, Debian's chromium, antiword, poppler-utils, nodejs,
 #                PostgreSQL) and run every test
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
+# axe-core (accessibility checks in the browser tests), from the npm registry, pinned.
+AXE = $(VENV)/npm/node_modules/axe-core/axe.min.js
+AXE_VERSION = 4.10.3
 
-.PHONY: setup serve build test system bench bench-validate bench-hostile bench-function clean
+.PHONY: setup serve build test system previews messages bench bench-validate bench-hostile bench-function clean
 
 setup: $(VENV)/.installed
 
@@ -23,14 +27,25 @@ $(VENV)/.function: function/pyproject.toml $(VENV)/.installed
 build: setup
 	$(BIN)/opendata build
 
-serve: setup $(VENV)/.function
+serve: setup $(VENV)/.function previews
 	$(BIN)/opendata serve
+
+# What document previews use (antiword, pdftotext); pure-Python readers stand in without them.
+previews:
+	@bash scripts/install-system.sh previews
+
+# After changing an interface message: extract them all again and merge into generator/locale/.
+messages: setup
+	$(BIN)/python -m generator.i18n update
 
 # Debian packages the tests and document previews need (never a downloaded browser).
 system:
 	@bash scripts/install-system.sh
 
-test: setup system $(VENV)/.function
+$(AXE): | system
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
+
+test: setup system $(VENV)/.function $(AXE)
 	PG_URL=$$(bash scripts/start-postgres.sh) && OPENDATA_TEST_DATABASE_URL=$$PG_URL $(BIN)/python -m pytest
 
 bench: setup

@@ -1,6 +1,6 @@
-"""Benchmark: the search index at 10,000 datasets (size raw and gzipped, query time).
+"""Benchmark: the search index at 10,000 datasets (size raw and gzipped, query time), beside a baseline.
 
-    python benchmarks/search_index.py [--datasets 10000] [--out index.json]
+    python benchmarks/search_index.py [--datasets 10000] [--out index.json] [--baseline REF]
 
 Generates realistic metadata for a province (about 40 agencies: departments,
 district and commune people's committees; 10 topics; titles, 1-4 sentence
@@ -8,12 +8,16 @@ descriptions and keywords drawn from the kinds of datasets Vietnamese
 provinces publish), builds the index with generator/publish/search_index.py
 and times queries with theme/assets/search.js under node (the same code the
 browser runs). Goal: <= 1 MB gzipped; a query well under 50 ms.
+
+The baseline is the same two files at git REF (default: main), run in the same process on the same
+metadata, queries interleaved, so the ratios hold on a busy machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import random
 import subprocess
@@ -123,54 +127,102 @@ def make_portfolio(n: int, seed: int = 42) -> Portfolio:
 
 
 NODE_TIMER = r"""
-const { Index } = require(process.argv[2]);
-const data = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
-let t0 = process.hrtime.bigint();
-const index = new Index(data);
-const prepare = Number(process.hrtime.bigint() - t0) / 1e6;
+const load = (code, index) => {
+  const mod = { exports: {} };
+  new Function("module", "exports", require("fs").readFileSync(code, "utf8"))(mod, mod.exports);
+  const data = JSON.parse(require("fs").readFileSync(index, "utf8"));
+  let t0 = process.hrtime.bigint();
+  const built = new mod.exports.Index(data);
+  const prepare = Number(process.hrtime.bigint() - t0) / 1e6;
+  return [built, prepare];
+};
+// A query before the word lists are built (the first moments of the page) scans.
+const firstQuery = (index) => {
+  const t0 = process.hrtime.bigint();
+  index.search("truong hoc", {});
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+};
+const [ours, oursPrepare] = load(process.argv[2], process.argv[3]);
+const oursFirst = firstQuery(ours);
+let t1 = process.hrtime.bigint();
+if (ours.build) ours.build(0);  // in the browser: after the page shows, a slice at a time
+const oursLists = Number(process.hrtime.bigint() - t1) / 1e6;
+const [base, basePrepare] = load(process.argv[4], process.argv[5]);
+const baseFirst = firstQuery(base);
 const queries = ["ha noi", "truong hoc", "khong khi vinh yen", "duong giao thong", "vinh phuc", "doanh ngh",
-                 "y te tam dao 2024", "ngan sach", "c", "cho truyen thong phuc yen"];
-const out = {};
-for (const q of queries) {
+                 "y te tam dao 2024", "ngan sach", "c", "cho truyen thong phuc yen", "Đầu tư công", "dau tu"];
+const time = (index, q) => {
   index.search(q, {});
-  t0 = process.hrtime.bigint();
-  let r;
+  let r, t0 = process.hrtime.bigint();
   for (let k = 0; k < 20; k++) r = index.search(q, {agency: [], topic: [], format: ["csv"], frequency: []});
-  out[q] = [Number(process.hrtime.bigint() - t0) / 1e6 / 20, r.hits.length];
-}
-console.log(JSON.stringify({prepare, queries: out}));
+  return [Number(process.hrtime.bigint() - t0) / 1e6 / 20, r.hits.length];
+};
+const out = {};
+for (const q of queries) out[q] = [time(ours, q), time(base, q)];
+console.log(JSON.stringify({prepare: [oursPrepare, basePrepare], first: [oursFirst, baseFirst], lists: oursLists,
+                            queries: out}));
 """
+
+
+def baseline_module(ref: str, tmp: Path):
+    """generator/publish/search_index.py and theme/assets/search.js as they are at `ref`."""
+    def show(path: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:{path}"], capture_output=True, text=True,
+                              check=True).stdout
+    (tmp / "baseline-search.js").write_text(show("theme/assets/search.js"))
+    spec = importlib.util.spec_from_loader("generator.publish._baseline_search_index", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "generator.publish"
+    exec(compile(show("generator/publish/search_index.py"), f"{ref}:search_index.py", "exec"), module.__dict__)
+    return module, tmp / "baseline-search.js"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--datasets", type=int, default=10_000)
     ap.add_argument("--out", type=Path, help="also write the index here")
+    ap.add_argument("--baseline", default="main", help="git ref of the baseline (default: main)")
     args = ap.parse_args()
     portfolio = make_portfolio(args.datasets)
-    started = time.perf_counter()
-    text = search_index.dumps(search_index.build(portfolio))
-    built = time.perf_counter() - started
-    raw = text.encode("utf-8")
-    gz = gzip.compress(raw, compresslevel=9, mtime=0)
-    print(f"datasets: {args.datasets}  index built in {built:.2f} s")
-    print(f"index size: {len(raw) / 1e6:.2f} MB raw, {len(gz) / 1e6:.3f} MB gzipped "
-          f"({len(gz) / args.datasets:.0f} B per dataset)  goal <= 1 MB gzipped: {'met' if len(gz) <= 1_000_000 else 'NOT met'}")
-    with tempfile.TemporaryDirectory() as tmp:
-        index_file = Path(tmp) / "index.json"
-        index_file.write_bytes(raw)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        old, old_js = baseline_module(args.baseline, tmp)
+        sizes = {}
+        for name, module in (("ours", search_index), ("baseline", old)):
+            started = time.perf_counter()
+            text = module.dumps(module.build(portfolio))
+            built = time.perf_counter() - started
+            raw = text.encode("utf-8")
+            gz = gzip.compress(raw, compresslevel=9, mtime=0)
+            (tmp / f"{name}.json").write_bytes(raw)
+            sizes[name] = (len(raw), len(gz), built)
         if args.out:
-            args.out.write_bytes(raw)
-        timer = Path(tmp) / "timer.js"
+            args.out.write_bytes((tmp / "ours.json").read_bytes())
+        timer = tmp / "timer.js"
         timer.write_text(NODE_TIMER)
-        result = subprocess.run(["node", str(timer), str(ROOT / "theme/assets/search.js"), str(index_file)],
-                                capture_output=True, text=True)
+        result = subprocess.run(["node", str(timer), str(ROOT / "theme/assets/search.js"), str(tmp / "ours.json"),
+                                 str(old_js), str(tmp / "baseline.json")], capture_output=True, text=True)
         if result.returncode != 0:
             sys.exit(result.stderr)
         timing = json.loads(result.stdout)
-    print(f"node: prepare index {timing['prepare']:.0f} ms (once per page load)")
-    for q, (ms, hits) in timing["queries"].items():
-        print(f"  query {q!r:32} {ms:6.2f} ms  {hits:5d} hits (format=csv)")
+    (raw, gz, built), (braw, bgz, bbuilt) = sizes["ours"], sizes["baseline"]
+    print(f"datasets: {args.datasets}  baseline: {args.baseline}")
+    print(f"index built in {built:.2f} s (baseline {bbuilt:.2f} s)")
+    print(f"index size: {raw / 1e6:.2f} MB raw, {gz / 1e6:.3f} MB gzipped ({gz / args.datasets:.0f} B per dataset); "
+          f"baseline {braw / 1e6:.2f} MB raw, {bgz / 1e6:.3f} MB gzipped; ratio {gz / bgz:.2f}  "
+          f"goal <= 1 MB gzipped: {'met' if gz <= 1_000_000 else 'NOT met'}")
+    ours_prep, base_prep = timing["prepare"]
+    print(f"node: prepare index {ours_prep:.0f} ms, baseline {base_prep:.0f} ms, ratio {ours_prep / base_prep:.2f} "
+          "(once per page load, before the first results)")
+    ours_first, base_first = timing["first"]
+    print(f"      first query (before the word lists): {ours_first:.1f} ms, baseline {base_first:.1f} ms")
+    print(f"      word lists built after the page shows, in slices: {timing['lists']:.0f} ms in all")
+    total_ours = total_base = 0.0
+    for q, ((ms, hits), (bms, bhits)) in timing["queries"].items():
+        total_ours += ms
+        total_base += bms
+        print(f"  query {q!r:30} {ms:6.2f} ms {hits:5d} hits   baseline {bms:6.2f} ms {bhits:5d} hits   ratio {ms / bms:.2f}")
+    print(f"  all queries: {total_ours:.1f} ms, baseline {total_base:.1f} ms, ratio {total_ours / total_base:.2f}")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ from .errors import InputError, Problem, Problems
 from . import parallel
 from .gitinfo import iso, read_history
 from .model import Dataset, Portfolio
-from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, downloads, files, forms,
-                      json_api, manifest, mkdocs_site, redirects)
+from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, documents, downloads, files,
+                      forms, history, json_api, manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
 from . import tables
 from .tables import TableReadError
@@ -63,11 +63,11 @@ def load(root: Path, base_url: str | None = None, function_url: str | None = Non
     datasets = load_datasets(root, catalog, problems)
     if problems.errors:
         raise InputError(problems.errors)
-    history = read_history(root)
+    git_history = read_history(root)
     for d in datasets:
-        d.created = iso(history.first(d.rel_folder))
-        d.modified = iso(history.last(d.rel_folder))
-    return Portfolio(catalog, datasets, history.commit, iso(history.epoch), history.epoch), problems
+        d.created = iso(git_history.first(d.rel_folder))
+        d.modified = iso(git_history.last(d.rel_folder))
+    return Portfolio(catalog, datasets, git_history.commit, iso(git_history.epoch), git_history.epoch), problems
 
 
 def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], Preview]:
@@ -171,15 +171,18 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             table_previews = previews(portfolio, problems)
             if problems.errors:
                 raise InputError(problems.errors)
+            document_previews = documents.previews(portfolio, problems)
+            data_history = history.read(root, portfolio)
             warnings = problems.warnings
-            _publish(root, out, portfolio, table_previews, warnings)
+            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history)
     finally:
         gc.unfreeze()
         gc.set_threshold(*previous_gc)
     return BuildResult(portfolio, out, warnings)
 
 
-def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem]) -> None:
+def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem],
+             document_previews: dict | None = None, data_history: history.DataHistory | None = None) -> None:
     """Write every output into a staging folder, then swap it in.
 
     Independent steps run side by side (parallel.Background, each in a forked
@@ -194,9 +197,10 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
     jobs: list[parallel.Background] = []
     try:
         html_dir = scratch / "html"
-        pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir))
+        pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir,
+                                                   document_previews or {}, data_history))
         jobs.append(pages)
-        jobs.append(discovered := parallel.Background(lambda: _files(portfolio, staging)))
+        jobs.append(discovered := parallel.Background(lambda: _files(portfolio, staging, data_history)))
         # Issue 5: conversions, zipped Data Packages and the harvesting standards,
         # each checked by its own validator; a violation fails the build.
         jobs.append(zipped := parallel.Background(lambda: _zips(portfolio, staging)))
@@ -238,24 +242,25 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path) -> None:
+def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path,
+           document_previews: dict, data_history: history.DataHistory | None) -> None:
     """The generator's pages, wrapped by MkDocs in the theme, into `html_dir`."""
-    PageWriter(portfolio, docs, table_previews).write_all()
+    PageWriter(portfolio, docs, table_previews, data_history=data_history, documents=document_previews).write_all()
     portal = portfolio.catalog.portal
     operator = portfolio.catalog.agencies[portal.operator].name
     year = portfolio.commit_time[:4]
     mkdocs_site.build(root / "mkdocs.yml", docs, html_dir, html.escape(portal.name), portal.base_url,
                       html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch,
-                      function_url=portal.function_url)
+                      function_url=portal.function_url, site_name_en=portal.name_en)
 
 
-def _files(portfolio: Portfolio, staging: Path) -> None:
+def _files(portfolio: Portfolio, staging: Path, data_history: history.DataHistory | None = None) -> None:
     """The agencies' files, then what is made from the published copies: search index, table chunks,
     dictionaries, feed and sitemap (which replaces MkDocs' own)."""
     files.copy(portfolio, staging)
     if portfolio.catalog.portal.function_url:
         forms.copy_assets(staging)  # the function's form scripts and styles, from function/static/
-    discovery.write(portfolio, staging)
+    discovery.write(portfolio, staging, data_history)
 
 
 def _zips(portfolio: Portfolio, staging: Path) -> downloads.Downloads:

@@ -159,6 +159,7 @@ class Dataset:
     resources: list[Resource]
     descriptor: dict[str, Any]
     attribution: str = ""
+    description_en: str = ""
     sources: list[dict[str, str]] = field(default_factory=list)
     spatial: str = ""
     temporal: dict[str, str] = field(default_factory=dict)

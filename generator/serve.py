@@ -24,12 +24,33 @@ LOCAL_STORE = Path("local") / "function.db"  # under the portal's root; /local/ 
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as a static host does: the site's own 404 page, never a directory listing."""
+
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".json": "application/json; charset=utf-8", ".csv": "text/csv; charset=utf-8",
                       ".jsonld": "application/ld+json", ".ttl": "text/turtle; charset=utf-8"}
 
     def log_message(self, format: str, *args: object) -> None:  # quieter console
         pass
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        # A folder without index.html (search/, preview/, …) is not a page.
+        self.send_error(404)
+        return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def function_installed() -> bool:
@@ -106,11 +127,16 @@ def keys_hint(database_url: str) -> str:
     return f"opendata keys --database-url sqlite:///{path.as_posix()}"
 
 
+def handler(site: Path) -> Any:
+    """The request handler for `site` (the tests serve the site through it too)."""
+    return functools.partial(_Handler, directory=str(site))
+
+
 def serve(site: Path, host: str, port: int, function: LocalFunction | None = None) -> int:
-    handler = functools.partial(_Handler, directory=str(site))
+    request_handler = handler(site)
     _stop_on_sigterm()
     try:
-        with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        with http.server.ThreadingHTTPServer((host, port), request_handler) as server:
             print(f"Đang phục vụ {site} tại http://{host}:{port}/ (Ctrl+C để dừng; serving, Ctrl+C to stop)",
                   flush=True)
             if function is not None:

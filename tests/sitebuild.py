@@ -6,12 +6,12 @@ build.py calls it itself, the tests call it on the built site.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator import serve as local_server
 from generator.build import BuildResult, build
 from generator.publish import discovery, urls
 
@@ -25,9 +25,8 @@ def build_site(root: Path, out: Path) -> BuildResult:
 
 @contextmanager
 def serve(site: Path):
-    """Serve a built site on loopback (fetch() of the JSON needs http, not file://)."""
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """Serve a built site on loopback as `opendata serve` does (fetch() of the JSON needs http, not file://)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), local_server.handler(site))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -35,7 +34,3 @@ def serve(site: Path):
     finally:
         httpd.shutdown()
 
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass

@@ -87,7 +87,7 @@ def test_markup_in_metadata_is_shown_as_text_never_run(page, portal, tmp_path):
     page.goto((out / "datasets" / data["name"] / "index.html").as_uri())
     assert page.evaluate("window.pwned") is None
     assert page.locator("h1").inner_text() == data["title"]
-    assert "<b>đậm</b>" in page.locator(".od-description").inner_text()
+    assert "<b>đậm</b>" in page.locator(".od-description[lang=vi]").inner_text()
     assert data["title"] in page.title()
     page.goto((out / "datasets" / "index.html").as_uri())
     assert page.evaluate("window.pwned") is None

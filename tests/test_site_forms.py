@@ -267,3 +267,84 @@ def test_serve_gives_the_function_local_defaults_under_the_environment(tmp_path)
     # The local store never shows up as a change to commit.
     ignored = subprocess.run(["git", "check-ignore", "-q", "local/function.db"], cwd=ROOT)
     assert ignored.returncode == 0
+
+
+def _english(page, served):
+    page.goto(served.site + "terms/")
+    page.evaluate("localStorage.setItem('od-lang', 'en')")
+
+
+def _tied_error(page, field):
+    """The error text a screen reader announces for `field` (aria-describedby), and whether it is invalid."""
+    return page.evaluate("""el => ({text: el.getAttribute('aria-describedby').split(' ')
+        .map(id => document.getElementById(id).textContent).join(' ').trim(), invalid: el.getAttribute('aria-invalid')})""",
+                         page.locator(field).element_handle())
+
+
+AXE = ROOT / ".venv/npm/node_modules/axe-core/axe.min.js"
+
+
+def _serious(page):
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document)).violations
+        .filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id)""")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_registration_form_in_english_errors_tied_to_fields_and_focused(browser, served, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _english(page, served)
+    page.goto(served.site + "dang-ky-api/")
+    form = page.locator("#odp-register")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("label[for=odp-full_name]").inner_text() == "Full name"
+    assert form.locator("button[type=submit]").inner_text() == "Register"
+    assert "Họ và tên" not in form.inner_text() and "(" not in form.locator("label").first.inner_text()
+    page.fill("input[name=full_name]", "Phạm Minh Đức")
+    page.fill("input[name=address]", "Số 10 Trần Phú, Phúc Yên")
+    page.fill("input[name=email]", "duc.pham@example.vn")
+    page.fill("input[name=phone]", "12345")
+    page.click("#odp-register button[type=submit]")
+    page.locator('.odp-error[data-for="phone"]').wait_for()
+    phone = _tied_error(page, "input[name=phone]")
+    assert phone["invalid"] == "true" and phone["text"] and not any(c in phone["text"] for c in "ạốệữ")
+    assert phone["text"].startswith("Invalid phone number")  # words, not a raw field name
+    terms = _tied_error(page, "input[name=accept_terms]")
+    assert "terms" in terms["text"].lower()
+    # Focus on the first field in error, in the form's order.
+    assert page.evaluate("document.activeElement.name") == "phone"
+    alert = form.locator(".odp-alert").inner_text()
+    assert alert and "phone:" not in alert and "accept_terms" not in alert
+    assert _serious(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"site-register-errors-{width}-en.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_feedback_form_follows_the_page_language_errors_in_words(browser, served, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 900}, is_mobile=True)
+    page = context.new_page()
+    page.goto(served.site + "terms/")
+    page.evaluate(f"localStorage.setItem('od-lang', '{lang}')")
+    page.goto(served.site + f"datasets/{CPI}/")
+    form = page.locator("#gop-y .odp-feedback-form")
+    form.wait_for()
+    words = form.inner_text()
+    if lang == "en":
+        assert "Category" in words and "Message" in words and "Send feedback" in page.inner_text("#gop-y")
+        assert "Gửi góp ý" not in page.inner_text("#gop-y") and "Nội dung" not in words
+    else:
+        assert "Loại góp ý" in words and "Nội dung" in words and "(Message)" not in words and "Send" not in words
+    page.fill("#gop-y textarea[name=message]", "ab")  # too short
+    page.click("#gop-y .odp-feedback-form button[type=submit]")
+    page.locator('#gop-y .odp-error[data-for="message"]:not(:empty)').wait_for()
+    message = _tied_error(page, "#gop-y textarea[name=message]")
+    assert message["invalid"] == "true" and not message["text"].startswith("message")
+    assert ("characters" in message["text"]) == (lang == "en") and ("ký tự" in message["text"]) == (lang == "vi")
+    assert page.evaluate("document.activeElement.name") == "message"
+    assert not page.locator("#gop-y .odp-alert").inner_text().startswith("message")
+    assert _serious(page) == []
+    page.screenshot(path=str(SCREENSHOTS / f"site-feedback-errors-390-{lang}.png"), full_page=True)
+    context.close()

@@ -6,7 +6,6 @@ import csv
 import gzip
 import io
 import json
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -15,6 +14,7 @@ import pytest
 from generator.model import Resource
 
 from conftest import ROOT
+from searching import run
 
 from generator.build import load
 from generator.publish import charts, dictionary, documents, feeds, schemaorg, search_index, table_chunks
@@ -33,20 +33,8 @@ def portfolio():
 
 # --- search ---------------------------------------------------------------------------------
 
-NODE_QUERY = r"""
-const { Index } = require(process.argv[1]);
-const index = new Index(JSON.parse(require("fs").readFileSync(0, "utf8")));
-const out = {};
-for (const q of JSON.parse(process.argv[2])) out[q] = index.search(q, {}).hits.map(i => index.data.docs.id[i]);
-console.log(JSON.stringify(out));
-"""
-
-
 def _search(portfolio, queries):
-    data = search_index.dumps(search_index.build(portfolio))
-    result = subprocess.run(["node", "-e", NODE_QUERY, str(ROOT / "theme/assets/search.js"), json.dumps(queries)],
-                            input=data, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout)
+    return dict(zip(queries, run(portfolio, [[q, {}] for q in queries])))
 
 
 def _synthetic(titles_and_descriptions):
@@ -207,9 +195,9 @@ def test_sample_documents_preview(portfolio):
 def test_damaged_documents_do_not_fail(tmp_path):
     bad = tmp_path / "x.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    assert documents.preview(bad, "docx").error
-    assert documents.preview(bad, "doc").error
-    assert documents.preview(bad, "pdf").error
+    for fmt in ("docx", "doc", "pdf"):
+        preview = documents.preview(bad, fmt)
+        assert preview.failed and preview.problem  # the operator is told why
 
 
 def test_json_ld_cannot_close_its_script(portfolio):

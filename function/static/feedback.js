@@ -2,10 +2,16 @@
 // Placed in <section class="odp-feedback" data-dataset="ID" data-function-url="URL" data-mailto="mailto:…">
 // (the URL may also come from <meta name="opendata-function">); everything from the server is written
 // with textContent, never as HTML.
+// Words come from the site's catalogue (assets/messages.js: odT), in the page's language; each
+// field's error is tied to it (aria-describedby) and the first one takes the focus.
 (function () {
   "use strict";
-  var CATEGORIES = [["quality", "Chất lượng dữ liệu", "Data quality"], ["usability", "Khả năng sử dụng", "Usability"],
-    ["format", "Định dạng", "Format"], ["compliance", "Tuân thủ quy định", "Compliance"], ["other", "Khác", "Other"]];
+  var odT = window.odT || function (s, v) { return s.replace(/\{(\w+)\}/g, function (x, k) { return v && k in v ? v[k] : x; }); };
+  var CATEGORIES = [["quality", odT("Chất lượng dữ liệu")], ["usability", odT("Khả năng sử dụng")],
+    ["format", odT("Định dạng")], ["compliance", odT("Tuân thủ quy định")], ["other", odT("Khác")]];
+  function english() { return document.documentElement.lang === "en"; }
+  // A server message {vi, en} in the page's language.
+  function words(message) { return message ? (english() && message.en) || message.vi || message.en : ""; }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -26,8 +32,7 @@
                 window.location.origin).replace(/\/+$/, "");
     var mailto = box.getAttribute("data-mailto") || "";
     var list = el("ol", {"class": "odp-feedback-list"});
-    var empty = el("p", {"class": "odp-feedback-empty"},
-      "Chưa có góp ý nào được công bố. (No published feedback yet.)");
+    var empty = el("p", {"class": "odp-feedback-empty"}, odT("Chưa có góp ý nào được công bố."));
 
     function load() {
       // Revalidate: a visitor must see their own feedback and fresh answers, not a cached list.
@@ -37,15 +42,15 @@
           (body.feedback || []).forEach(function (item) {
             var li = el("li", {"class": "odp-feedback-item", "data-status": item.status});
             var head = el("p", {"class": "odp-feedback-meta"});
-            head.appendChild(el("strong", {}, item.category_name.vi));
+            head.appendChild(el("strong", {}, words(item.category_name)));
             head.appendChild(document.createTextNode(" · " + date(item.created) + " · "));
-            head.appendChild(el("span", {"class": "odp-status"}, item.status_name.vi + " (" + item.status_name.en + ")"));
+            head.appendChild(el("span", {"class": "odp-status"}, words(item.status_name)));
             li.appendChild(head);
-            li.appendChild(el("p", {"class": "odp-feedback-message"}, item.message));
+            li.appendChild(el("p", {"class": "odp-feedback-message", "lang": "vi"}, item.message));
             if (item.answer) {
               var answer = el("blockquote", {"class": "odp-feedback-answer"});
-              answer.appendChild(el("strong", {}, "Trả lời (" + date(item.answered) + "): "));
-              answer.appendChild(document.createTextNode(item.answer));
+              answer.appendChild(el("strong", {}, odT("Trả lời ({date}):", {date: date(item.answered)}) + " "));
+              answer.appendChild(el("span", {"lang": "vi"}, item.answer));
               li.appendChild(answer);
             }
             list.appendChild(li);
@@ -55,27 +60,50 @@
     }
 
     var form = el("form", {"class": "odp-form odp-feedback-form", "novalidate": ""});
-    var status = el("p", {"class": "odp-alert", "role": "status"});
+    var status = el("p", {"class": "odp-alert", "role": "status", "tabindex": "-1"});
     status.hidden = true;
+    var id = "odp-fb-" + dataset;
     var category = el("select", {"name": "category", "required": ""});
-    CATEGORIES.forEach(function (c) { category.appendChild(el("option", {"value": c[0]}, c[1] + " (" + c[2] + ")")); });
+    CATEGORIES.forEach(function (c) { category.appendChild(el("option", {"value": c[0]}, c[1])); });
     var message = el("textarea", {"name": "message", "required": "", "minlength": "5", "maxlength": "4000", "rows": "4"});
     var contact = el("input", {"name": "contact", "maxlength": "200", "autocomplete": "email"});
     var trap = el("div", {"class": "odp-hp", "aria-hidden": "true"});
     trap.appendChild(el("input", {"name": "website", "tabindex": "-1", "autocomplete": "off"}));
-    [["Loại góp ý (Category)", category], ["Nội dung (Message)", message],
-     ["Liên hệ để trả lời riêng, không công bố — không bắt buộc (Contact, never published — optional)", contact]]
-      .forEach(function (pair) {
-        var label = el("label", {}, pair[0]);
-        label.appendChild(pair[1]);
-        form.appendChild(label);
+    var slots = {};
+    [["category", odT("Loại góp ý"), category], ["message", odT("Nội dung"), message],
+     ["contact", odT("Liên hệ để trả lời riêng, không công bố (không bắt buộc)"), contact]]
+      .forEach(function (f) {
+        f[2].id = id + "-" + f[0];
+        f[2].setAttribute("aria-describedby", id + "-" + f[0] + "-error");
+        form.appendChild(el("label", {"for": f[2].id}, f[1]));
+        form.appendChild(f[2]);
+        slots[f[0]] = el("p", {"class": "odp-error", "id": id + "-" + f[0] + "-error", "data-for": f[0]});
+        form.appendChild(slots[f[0]]);
       });
     form.appendChild(trap);
     form.appendChild(status);
-    form.appendChild(el("button", {"type": "submit"}, "Gửi góp ý (Send)"));
+    form.appendChild(el("button", {"type": "submit"}, odT("Gửi góp ý")));
+
+    function clearErrors() {
+      Object.keys(slots).forEach(function (name) { slots[name].textContent = ""; form.elements[name].removeAttribute("aria-invalid"); });
+    }
+    // Each error beside its field, in words; focus on the first (a message without a field: the status).
+    function showErrors(e) {
+      var fields = e.fields || (e.field ? (function (f) { f[e.field] = e; return f; })({}) : {}), first = null;
+      ["category", "message", "contact"].forEach(function (name) {
+        if (!fields[name]) return;
+        slots[name].textContent = words(fields[name]);
+        form.elements[name].setAttribute("aria-invalid", "true");
+        if (!first) first = form.elements[name];
+      });
+      status.hidden = false;
+      status.textContent = first ? odT("Chưa gửi được: hãy sửa các ô được đánh dấu.") : words(e) || odT("Có lỗi; thử lại sau.");
+      (first || status).focus();
+    }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      clearErrors();
       var payload = {dataset: dataset, category: category.value, message: message.value, contact: contact.value,
                      website: form.elements.website.value};
       fetch(base + "/v1/feedback", {method: "POST", headers: {"Content-Type": "application/json"},
@@ -84,27 +112,26 @@
         .then(function (result) {
           status.hidden = false;
           if (result.status === 201) {
-            status.textContent = "Cảm ơn bạn! Góp ý đã được tiếp nhận" +
-              (result.body.id ? " (số " + result.body.id + ")" : "") + ". (Thank you, your feedback was received.)";
+            status.textContent = result.body.id ? odT("Cảm ơn bạn! Góp ý số {id} đã được tiếp nhận.", {id: result.body.id})
+              : odT("Cảm ơn bạn! Góp ý đã được tiếp nhận.");
             form.reset();
             load();
           } else {
-            var e = result.body.error || {};
-            status.textContent = (e.vi || "Có lỗi.") + (e.en ? " (" + e.en + ")" : "");
+            showErrors(result.body.error || {});
           }
         }).catch(function () {
           status.hidden = false;
-          status.textContent = "Không kết nối được máy chủ; thử lại sau. (Could not reach the server.)";
+          status.textContent = odT("Không kết nối được máy chủ; thử lại sau.");
           if (/^mailto:/.test(mailto)) {  // the agency's address still works
             status.appendChild(document.createTextNode(" "));
-            status.appendChild(el("a", {"href": mailto}, "Gửi qua thư điện tử (send by email)"));
+            status.appendChild(el("a", {"href": mailto}, odT("Gửi qua thư điện tử")));
           }
         });
     });
 
     box.appendChild(list);
     box.appendChild(empty);
-    box.appendChild(el("h3", {}, "Gửi góp ý (Send feedback)"));
+    box.appendChild(el("h3", {}, odT("Gửi góp ý")));
     box.appendChild(form);
     load();
   }

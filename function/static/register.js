@@ -12,6 +12,11 @@
   var terms = meta("opendata-terms");
   if (terms) form.querySelector(".odp-terms").setAttribute("href", terms);
   var alertBox = form.querySelector(".odp-alert");
+  // The site's catalogue words (assets/messages.js); on the function's own page, the Vietnamese.
+  var odT = window.odT || function (s) { return s; };
+  function english() { return document.documentElement.lang === "en"; }
+  // A server message {vi, en} in the page's language.
+  function words(message) { return message ? (english() && message.en) || message.vi || message.en : ""; }
 
   function say(message) {
     alertBox.textContent = message;
@@ -24,16 +29,26 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
   }
 
+  // Each error beside its field (tied by aria-describedby in register.html), focus on the first.
   function showErrors(error) {
-    var fields = error.fields || {};
-    var any = false;
-    Object.keys(fields).forEach(function (name) {
+    var fields = error.fields || (error.field ? (function (f) { f[error.field] = error; return f; })({}) : {});
+    var first = null;
+    ["full_name", "address", "email", "phone", "organisation", "accept_terms"].forEach(function (name) {
+      if (!fields[name]) return;
       var slot = form.querySelector('.odp-error[data-for="' + name + '"]');
       var input = form.elements[name];
-      if (slot) { slot.textContent = fields[name].vi + " (" + fields[name].en + ")"; any = true; }
-      if (input && input.setAttribute) input.setAttribute("aria-invalid", "true");
+      if (!slot || !input) return;
+      slot.textContent = words(fields[name]);
+      input.setAttribute("aria-invalid", "true");
+      if (!first) first = input;
     });
-    if (!any) say((error.vi || "Có lỗi.") + (error.en ? " (" + error.en + ")" : ""));
+    if (first) {
+      say(odT("Chưa đăng ký được: hãy sửa các ô được đánh dấu bên dưới."));
+      first.focus();
+    } else {
+      say(words(error) || odT("Có lỗi; thử lại sau."));
+      alertBox.focus();
+    }
   }
 
   form.addEventListener("submit", function (event) {
@@ -63,7 +78,8 @@
         showErrors(result.body.error || {});
       }
     }).catch(function () {
-      say("Không kết nối được máy chủ; thử lại sau. (Could not reach the server; try again later.)");
+      say(odT("Không kết nối được máy chủ; thử lại sau."));
+      alertBox.focus();
     }).then(function () { button.disabled = false; });
   });
 
@@ -71,6 +87,6 @@
   copy.addEventListener("click", function () {
     var value = document.getElementById("odp-key-value").value;
     if (navigator.clipboard) navigator.clipboard.writeText(value);
-    copy.textContent = "Đã chép (Copied)";
+    copy.textContent = odT("Đã chép");
   });
 })();

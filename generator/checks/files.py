@@ -729,6 +729,8 @@ def _serve(memory: int) -> None:
         try:
             if request["op"] == "list":
                 answer = _list_ole(Path(request["path"]), request["max"])
+            elif request["op"] == "call":
+                answer = _call(request["target"], Path(request["path"]))
             else:
                 answer = _open_file(Path(request["path"]), request["kind"], request["main"])
         except MemoryError:
@@ -737,6 +739,28 @@ def _serve(memory: int) -> None:
         except BaseException as exc:  # noqa: BLE001 - RecursionError and anything else a damaged file provokes
             answer = {"error": _short(exc)}
         print(json.dumps(answer), file=answers, flush=True)
+
+
+# Readers of agency files that other parts of the build run in this child (same time and memory
+# limits): "module:function", each taking the file's path and returning a JSON-able dict.
+SANDBOXED = frozenset({"generator.publish.documents:read_docx", "generator.publish.documents:read_doc",
+                       "generator.publish.documents:read_pdf"})
+
+
+def sandboxed(target: str, path: Path, limits: Limits = Limits()) -> dict:
+    """Run one of SANDBOXED on `path` in the child; {"error": …, "error_vi": …} when it overran or failed."""
+    if target not in SANDBOXED:
+        raise ValueError(f"{target} is not a sandboxed reader")
+    return _ask_child({"op": "call", "target": target, "path": str(path)}, limits)
+
+
+def _call(target: str, path: Path) -> dict:
+    import importlib
+
+    if target not in SANDBOXED:
+        return {"error": f"{target} is not a sandboxed reader"}
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)(path)
 
 
 def _list_ole(path: Path, most: int) -> dict:

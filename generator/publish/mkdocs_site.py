@@ -6,11 +6,13 @@ lives in MkDocs hooks, so another engine reading mkdocs.yml can take over.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import i18n
 from ..errors import InputError, Problem
 
 
@@ -38,7 +40,7 @@ def _source_date(epoch: int):
 
 
 def build(config_file: Path, docs: Path, site: Path, site_name: str, site_url: str, copyright: str,
-          epoch: int, function_url: str = "") -> list[str]:
+          epoch: int, function_url: str = "", site_name_en: str = "") -> list[str]:
     """Build the HTML into `site`; return MkDocs' warnings.
 
     `function_url` (checked by catalog.py) reaches the frame as `config.extra.function_url`: every page
@@ -58,6 +60,12 @@ def build(config_file: Path, docs: Path, site: Path, site_name: str, site_url: s
             config = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site),
                                  site_name=site_name, site_url=site_url, copyright=copyright)
             config.extra["function_url"] = function_url
+            # The frame's words, from the same catalogues as the pages (theme/main.html).
+            config.extra["i18n"] = i18n.span
+            config.extra["i18n_attr"] = i18n.attribute
+            # site_name arrives HTML-escaped (MkDocs' templates do not escape); so does the English name.
+            config.extra["site_name_en"] = html.escape(site_name_en) if site_name_en else site_name
+            config.extra["brand"] = i18n.both(html.unescape(site_name), site_name_en)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config)

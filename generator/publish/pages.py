@@ -16,18 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from ..gitinfo import History, iso, read_history
+from .. import i18n
+from ..i18n import N_
 from ..model import Dataset, Portfolio, Resource
 from ..rawhtml import MARKER
 from ..text import fold, paragraphs
 from ..vocabularies import FORMATS, FREQUENCIES
-from . import charts, documents, forms, schemaorg, table_chunks, urls
+from . import charts, documents, forms, history, related, schemaorg, table_chunks, urls
+from .dictionary import constraints_words, schema_fields, type_words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NEWEST = 20  # cards the search page shows before its index loads (and without JavaScript)
@@ -43,43 +46,58 @@ def vn_date(value: str) -> str:
         return value
 
 
-def human_size(size: int | None) -> str:
+def localised(vi: str, en: str) -> Markup:
+    """A number or size in both locales (portal.js shows the English one to English readers)."""
+    return Markup('<span data-en="{}">{}</span>').format(en, vi) if en != vi else Markup("{}").format(vi)
+
+
+def human_size(size: int | None, lang: str = "") -> Markup:
+    """A file size, 10,1 KB in Vietnamese and 10.1 KB in English (both, for portal.js, unless `lang`)."""
     if size is None:
-        return ""
+        return Markup("")
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
-            return f"{text.replace('.', ',')} {unit}"
+            decimals = 0 if unit == "B" else 1
+            if lang:
+                return Markup("{} {}").format(i18n.number(value, decimals, lang), unit)
+            return localised(f"{i18n.number(value, decimals)} {unit}", f"{i18n.number(value, decimals, 'en')} {unit}")
         value /= 1024
-    return f"{size} B"
+    return Markup(f"{size} B")
 
 
-def constraints_text(field: dict[str, Any]) -> str:
-    """A field's Table Schema constraints as a short Vietnamese phrase."""
-    c = field.get("constraints") or {}
-    if not isinstance(c, dict):
-        return ""
-    parts = []
-    if c.get("required"):
-        parts.append("bắt buộc")
-    if c.get("unique"):
-        parts.append("không trùng")
-    for key, label in (("minimum", "nhỏ nhất"), ("maximum", "lớn nhất"), ("minLength", "độ dài tối thiểu"),
-                       ("maxLength", "độ dài tối đa"), ("pattern", "mẫu")):
-        if key in c:
-            parts.append(f"{label} {c[key]}")
-    if isinstance(c.get("enum"), list):
-        parts.append("một trong: " + "; ".join(str(v) for v in c["enum"]))
-    return ", ".join(parts)
+_PLAIN_NUMBER = re.compile(r"-?\d{1,15}(\.\d+)?")
 
 
-def schema_fields(r: Resource) -> list[dict[str, Any]]:
-    return [f for f in (r.schema or {}).get("fields", []) if isinstance(f, dict) and f.get("name")]
+def number_cell(value: str, kind: str | None) -> Markup | str:
+    """A number cell in the reader's locale (21,3089 or 21.3089; 12.345 or 12,345), its digits unchanged.
+    Thousands are grouped from five digits (as SI writes numbers), so a year typed as an integer stays
+    2024; codes (strings) and anything not a plain number stay as written."""
+    if kind not in ("number", "integer") or not _PLAIN_NUMBER.fullmatch(value):
+        return value
+    whole, _, decimals = value.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    grouped = f"{int(digits):,}" if len(digits.lstrip("0") or "0") > 4 else digits
+    vi = sign + grouped.replace(",", ".") + ("," + decimals if decimals else "")
+    en = sign + grouped + ("." + decimals if decimals else "")
+    return localised(vi, en)
+
+
+def field_types(r: Resource) -> dict[str, str]:
+    return {f["name"]: str(f.get("type", "string")) for f in schema_fields(r)}
+
+
+def thousands(n: int) -> Markup:
+    return localised(i18n.number(n), i18n.number(n, lang="en"))
 
 
 def previewable(r: Resource) -> bool:
     return r.source is not None and (r.tabular or r.format in ("pdf", "docx", "doc"))
+
+
+def _both_words(describe: Any, field: dict[str, Any]) -> Markup:
+    return localised(describe(field, "vi"), describe(field, "en"))
 
 
 def _environment() -> jinja2.Environment:
@@ -94,56 +112,67 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["vndate"] = vn_date
     env.filters["size"] = human_size
+    env.globals["Markup"] = Markup
     env.filters["paragraphs"] = paragraphs
-    env.filters["constraints"] = constraints_text
-    env.filters["thousands"] = lambda n: f"{n:,}".replace(",", ".")
+    env.filters["constraints"] = lambda f: Markup('<span data-en-html="{}">{}</span>').format(
+        constraints_words(f, "en", html=True), constraints_words(f, "vi", html=True))
+    env.filters["type_words"] = lambda f: _both_words(type_words, f)
+    env.filters["thousands"] = thousands
+    env.filters["number_cell"] = number_cell
+    env.globals["field_types"] = field_types
+    env.globals.update(i18n.template_globals())
     env.globals["FORMATS"] = FORMATS
     env.globals["FREQUENCIES"] = FREQUENCIES
     env.globals["urls"] = urls
     env.globals["schema_fields"] = schema_fields
     env.globals["previewable"] = previewable
+    env.globals["change_words"] = lambda f: localised(history.describe(f, "vi"), history.describe(f, "en"))
     return env
 
 
 class PageWriter:
     def __init__(self, portfolio: Portfolio, docs: Path, previews: dict[tuple[str, str], Any],
-                 history: History | None = None):
+                 data_history: history.DataHistory | None = None,
+                 documents: dict[tuple[str, str], Any] | None = None):
         self.p = portfolio
         self.docs = docs
         self.previews = previews
+        self.documents = documents or {}  # documents.previews(): made (and warned about) before the pages
         self.env = _environment()
-        self._history = history
+        self._history = data_history
+        self.related = related.Related(portfolio)
 
     @property
-    def history(self) -> History:
-        # The build reads git once for created/modified; the change list is read here
-        # when not passed in (one more `git log`, ~50 ms at a thousand datasets).
+    def history(self) -> history.DataHistory:
+        # What each change did to the data (one `git log --raw`; tables compared version to version).
         if self._history is None:
             root = self.p.datasets[0].folder.parents[2] if self.p.datasets else Path(".")
-            self._history = read_history(root)
+            self._history = history.read(root, self.p)
         return self._history
 
     def write_all(self) -> None:
         p = self.p
         newest = sorted(p.datasets, key=lambda d: (d.modified, d.id), reverse=True)
-        self.page("index.md", "home.html", title=p.catalog.portal.name, newest=newest[:6], stats=self.stats())
-        self.page("datasets/index.md", "dataset_list.html", title="Tìm bộ dữ liệu", extra_meta={"od_search_page": True},
+        self.page("index.md", "home.html", title=p.catalog.portal.name, title_en=p.catalog.portal.name_en, newest=newest[:6], stats=self.stats())
+        self.page("datasets/index.md", "dataset_list.html", **ui_title(N_("Tìm bộ dữ liệu")), extra_meta={"od_search_page": True},
                   newest=newest[:NEWEST], total=len(p.datasets))
         for d in p.datasets:
             self.dataset(d)
         for w in p.catalog.withdrawn.values():
             if not any(d.id == w.id for d in p.datasets):  # an id reused by a new dataset keeps its page
                 self.page(f"datasets/{w.id}.md", "withdrawn.html", title=w.title or w.id, w=w)
-        self.page("agencies/index.md", "agency_list.html", title="Cơ quan")
+        self.page("agencies/index.md", "agency_list.html", **ui_title(N_("Cơ quan")))
         for a in p.catalog.agencies.values():
-            self.page(f"agencies/{a.id}.md", "agency.html", title=a.name, agency=a,
+            self.page(f"agencies/{a.id}.md", "agency.html", title=a.name, title_en=a.name_en, agency=a,
+                      extra_meta={"od_feeds": [{"title": html.escape(f"{a.name}: bộ dữ liệu mới và cập nhật (Atom)"),
+                                                "href": urls.agency_feed(a.id)}]},
                       datasets=p.datasets_of_agency(a.id),
                       entries=[e for e in p.catalog.entries.values() if e.agency == a.id])
-        self.page("topics/index.md", "topic_list.html", title="Chủ đề")
+        self.page("topics/index.md", "topic_list.html", **ui_title(N_("Chủ đề")))
         for t in p.catalog.topics.values():
-            self.page(f"topics/{t.id}.md", "topic.html", title=t.name, topic=t, datasets=p.datasets_of_topic(t.id))
-        self.page("catalogue/index.md", "catalogue.html", title="Danh mục dữ liệu mở", stats=self.stats())
-        self.page("terms.md", "terms.html", title="Điều khoản sử dụng")
+            self.page(f"topics/{t.id}.md", "topic.html", title=t.name, title_en=t.name_en, topic=t, datasets=p.datasets_of_topic(t.id))
+        self.page("catalogue/index.md", "catalogue.html", **ui_title(N_("Danh mục dữ liệu mở")), stats=self.stats())
+        self.page("terms.md", "terms.html", **ui_title(N_("Điều khoản sử dụng")))
         self.api_access()
 
     def api_access(self) -> None:
@@ -151,11 +180,11 @@ class PageWriter:
         portal = self.p.catalog.portal
         path = urls.API_ACCESS_PAGE_SOURCE
         if portal.function_url:
-            self.page(path, "api_access.html", title="Đăng ký tài khoản API", extra_meta={"od_css": [forms.CSS]},
+            self.page(path, "api_access.html", **ui_title(N_("Đăng ký tài khoản API")), extra_meta={"od_css": [forms.CSS]},
                       form=forms.register_form(root_of(path)), request_mailto="")
         else:
             operator = self.p.catalog.agencies[portal.operator]
-            self.page(path, "api_access.html", title="Đăng ký tài khoản API", form="",
+            self.page(path, "api_access.html", **ui_title(N_("Đăng ký tài khoản API")), form="",
                       request_mailto=urls.api_request_href(operator.email, portal.name))
 
     def dataset(self, d: Dataset) -> None:
@@ -170,12 +199,15 @@ class PageWriter:
 
         common = dict(d=d, agency=agency, topic=p.topic_of(d), entry=p.catalog.entries[d.catalogue])
         # With the function, the feedback form (function/static/feedback-snippet.html) and its styles.
-        with_form = {"od_css": [forms.CSS]} if p.catalog.portal.function_url else None
-        self.page(f"datasets/{d.id}.md", "dataset.html", title=d.title, description=d.description,
-                  extra_meta=with_form,
+        with_form = {"od_css": [forms.CSS]} if p.catalog.portal.function_url else {}
+        # Follow this dataset: its changes as Atom, announced in the page's head.
+        feeds = {"od_feeds": [{"title": html.escape(f"{d.title}: các thay đổi (Atom)"), "href": urls.dataset_feed(d.id)}]}
+        self.page(f"datasets/{d.id}.md", "dataset.html", title=d.title, title_en=d.title_en, description=d.description,
+                  extra_meta={**with_form, **feeds}, same_agency=self.related.same_agency(d),
+                  related=self.related.related(d),
                   licence=p.catalog.licences.get(d.licence), previews=self.previews,
                   charts=charts.charts(d, read) if charts.views(d) else [],
-                  changes=[(iso(epoch), subject) for epoch, subject in self.history.changes.get(d.rel_folder, [])],
+                  changes=self.history.changes.get(d.id, []), file_dates=self.history.file_dates,
                   jsonld=Markup(schemaorg.script_json(schemaorg.dataset(p, d))),
                   feedback=urls.feedback_href(d, agency.email, p.catalog.portal.name),
                   year=(d.modified or p.commit_time)[:4], **common)
@@ -184,11 +216,13 @@ class PageWriter:
                 continue
             path = f"datasets/{d.id}/preview/{r.name}.md"
             if r.tabular:
-                self.page(path, "preview_table.html", title=f"{r.title} — {d.title}", r=r,
+                self.page(path, "preview_table.html", title=f"{r.title} — {d.title}",
+                          title_en=f"{r.title} — {d.title_en or d.title}", r=r,
                           pv=self.previews.get((d.id, r.name)), fields=schema_fields(r), **common)
             else:
-                doc = documents.preview(r.source, r.format)
-                self.page(path, "preview_document.html", title=f"{r.title} — {d.title}", r=r, doc=doc,
+                doc = self.documents.get((d.id, r.name)) or documents.preview(r.source, r.format)
+                self.page(path, "preview_document.html", title=f"{r.title} — {d.title}",
+                          title_en=f"{r.title} — {d.title_en or d.title}", r=r, doc=doc,
                           doc_html=Markup(doc.html) if doc and doc.html else "", **common)
 
     def stats(self) -> dict[str, Any]:
@@ -206,13 +240,15 @@ class PageWriter:
         }
 
     def page(self, path: str, template: str, title: str, description: str = "",
-             extra_meta: dict[str, Any] | None = None, **context: Any) -> None:
+             extra_meta: dict[str, Any] | None = None, title_en: str = "", **context: Any) -> None:
         body = self.env.get_template(template).render(
             p=self.p, portal=self.p.catalog.portal, catalog=self.p.catalog, root=root_of(path),
             search_text=lambda d: dataset_search_text(d, self.p), **context)
         # JSON is valid YAML, and html.escape keeps MkDocs' unescaped
         # {{ page.title }} and <meta description> from running pulled-in markup.
         meta: dict[str, Any] = {"title": html.escape(title)}
+        if title_en and title_en != title:
+            meta["title_en"] = html.escape(title_en)  # portal.js shows it in the tab to English readers
         if description:
             meta["description"] = html.escape(" ".join(description.split())[:300])
         meta.update(extra_meta or {})
@@ -220,6 +256,11 @@ class PageWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n" + MARKER + "\n" + body,
                           encoding="utf-8")
+
+
+def ui_title(msgid: str) -> dict[str, str]:
+    """A page title from the catalogues, in both languages."""
+    return {"title": i18n.text(msgid, "vi"), "title_en": i18n.text(msgid, "en")}
 
 
 def root_of(path: str) -> str:

@@ -10,9 +10,12 @@ Layout, chosen to stay small at 10,000 datasets (see benchmarks/search_index.py)
   one object per dataset;
 - agencies, topics, formats and frequencies are lists, datasets point at them
   by position;
-- the description is searched through its distinct accent-folded words (words
-  already in the title or keywords left out) and shown through a short
-  snippet; the browser folds titles and keywords itself.
+- the description is searched through its distinct accent-folded words in
+  the order they first occur (words already in the title or keywords left
+  out), so syllables that stand together in it mostly stay together; it is
+  shown through a short snippet; the browser folds titles and keywords itself;
+- English: the title_en column, the description_en's words among the words,
+  and its snippet (empty strings, nearly free, where a dataset has none).
 """
 
 from __future__ import annotations
@@ -35,12 +38,53 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def _pairs(texts: list[str], known: list[str] = ()) -> str:
+    """Folded words of `texts` that keep every pair of neighbours once: a repeated pair, or one
+    already in the `known` texts (title, keywords: searched on their own), is left out, and a ","
+    marks the gap so no false neighbours are made. "a b c a b d" -> "a b c a , b d"."""
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    words: set[str] = set()
+    for text in known:
+        folded = _words(text)
+        words.update(folded)
+        seen.update(zip(folded, folded[1:]))
+    for text in texts:
+        previous = ""
+        for w in _words(text):
+            pair = (previous, w)
+            if previous and pair not in seen:
+                seen.add(pair)
+                if out and out[-1] != previous:
+                    out += [",", previous]
+                out.append(w)
+            elif not previous and w not in words:
+                if out and out[-1] != ",":
+                    out.append(",")
+                out.append(w)
+            words.add(w)
+            previous = w
+        if out and out[-1] != ",":
+            out.append(",")
+    while out and out[-1] == ",":
+        out.pop()
+    return " ".join(out)
+
+
 def snippet(description: str) -> str:
+    return split(description)[0]
+
+
+def split(description: str) -> tuple[str, str]:
+    """(the snippet shown under a result, the rest of the description). The browser searches the
+    snippet itself, so the index's words start where it ends (with its last word, for the pair)."""
     text = " ".join(description.split())
     if len(text) <= SNIPPET:
-        return text
+        return text, ""
     cut = text.rfind(" ", 0, SNIPPET)
-    return text[:cut if cut > SNIPPET // 2 else SNIPPET].rstrip(",.;: ") + "…"
+    cut = cut if cut > SNIPPET // 2 else SNIPPET
+    last = text.rfind(" ", 0, cut)
+    return text[:cut].rstrip(",.;: ") + "…", text[last + 1 if last >= 0 else 0:]
 
 
 def build(p: Portfolio) -> dict[str, Any]:
@@ -51,28 +95,27 @@ def build(p: Portfolio) -> dict[str, Any]:
     format_ids = list(FORMATS)
     frequency_ids = list(FREQUENCIES)
     columns: dict[str, list[Any]] = {k: [] for k in
-                                     ("id", "title", "agency", "topic", "formats", "frequency", "modified",
-                                      "keywords", "words", "snippet")}
+                                     ("id", "title", "title_en", "agency", "topic", "formats", "frequency",
+                                      "modified", "keywords", "words", "snippet", "snippet_en")}
     # Newest first: the order results take when nothing is typed.
     for d in sorted(p.datasets, key=lambda d: (d.modified, d.id), reverse=True):
-        known = set(_words(" ".join([d.title, *d.keywords])))
-        extra: list[str] = []
-        for w in _words(f"{d.description} {d.catalogue} {d.id}"):
-            if w not in known:
-                known.add(w)
-                extra.append(w)
+        shown, rest = split(d.description)
+        shown_en, rest_en = split(d.description_en)
+        extra = _pairs([rest, rest_en, f"{d.catalogue} {d.id}"], [d.title, *d.keywords, shown, shown_en])
         columns["id"].append(d.id)
         columns["title"].append(d.title)
+        columns["title_en"].append(d.title_en)
         columns["agency"].append(agency_at[d.agency])
         columns["topic"].append(topic_at[p.catalog.entries[d.catalogue].topic])
         columns["formats"].append(sum(1 << format_ids.index(f) for f in d.formats if f in format_ids))
         columns["frequency"].append(frequency_ids.index(d.frequency) if d.frequency in frequency_ids else -1)
         columns["modified"].append(d.modified[:10])
         columns["keywords"].append("|".join(d.keywords))
-        columns["words"].append(" ".join(extra))
-        columns["snippet"].append(snippet(d.description))
+        columns["words"].append(extra)
+        columns["snippet"].append(shown)
+        columns["snippet_en"].append(shown_en)
     return {
-        "v": 1,
+        "v": 2,
         "count": len(p.datasets),
         "agencies": [[a.id, a.name, a.name_en] for a in agencies],
         "topics": [[t.id, t.name, t.name_en] for t in topics],

@@ -78,6 +78,17 @@ def api_request_href(operator_email: str, portal_name: str) -> str:
 SEARCH_PAGE = "datasets/"
 SEARCH_INDEX = "search/index.js"
 FEED = "feed.xml"
+
+
+def dataset_feed(dataset_id: str) -> str:
+    """Atom: each change to the dataset's files (follow one dataset)."""
+    return f"datasets/{dataset_id}/feed.xml"
+
+
+def agency_feed(agency_id: str) -> str:
+    """Atom: the agency's new and updated datasets."""
+    return f"agencies/{agency_id}/feed.xml"
+
 SITEMAP = "sitemap.xml"
 
 

@@ -9,7 +9,10 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+import jinja2
 import pytest
+
+from generator import i18n
 
 from .conftest import ROOT_DIR
 
@@ -71,9 +74,11 @@ def test_feedback_widget_from_form_to_public_answer(make_api, site_server, page)
     api = make_api(allowed_origins=[origin])
     shutil.copy(STATIC / "feedback.js", root / "assets" / "feedback.js")
     shutil.copy(STATIC / "odp-forms.css", root / "assets" / "odp-forms.css")
-    snippet = ((STATIC / "feedback-snippet.html").read_text(encoding="utf-8")
-               .replace("{{ dataset.id }}", "co-so-y-te").replace("{{ function_url }}", api.url)
-               .replace("{{ mailto }}", "mailto:syt@example.vn").replace("{{ base_url }}", "/"))
+    # Rendered as the site's build renders it: Jinja2, autoescaped, the interface words from the catalogues.
+    env = jinja2.Environment(autoescape=True)
+    env.globals.update(i18n.template_globals())
+    snippet = env.from_string((STATIC / "feedback-snippet.html").read_text(encoding="utf-8")).render(
+        dataset={"id": "co-so-y-te"}, function_url=api.url, mailto="mailto:syt@example.vn", base_url="/")
     (root / "dataset.html").write_text(
         '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Cơ sở y tế</title>'
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/odp-forms.css"></head><body><main class="odp-page">'

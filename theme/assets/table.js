@@ -11,11 +11,25 @@
   "use strict";
   var PAGE = 50, SCAN_STEP = 50, PARALLEL = 6;
   var NUMERIC = { integer: 1, number: 1, year: 1 };
-  function t(vi, en) { try { return localStorage.getItem("od-lang") === "en" ? en : vi; } catch (e) { return vi; } }
+  // The catalogue's words (assets/messages.js); without it, the Vietnamese.
+  var odT = window.odT || function (s, v) { return s.replace(/\{(\w+)\}/g, function (x, k) { return v && k in v ? v[k] : x; }); };
   function fold(s) {
     return String(s).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-  function fmt(n) { return n.toLocaleString(t("vi-VN", "en-GB")); }
+  function fmt(n) { return n.toLocaleString(odT("vi-VN")); }
+  // A number cell as the reader writes numbers (21,3089 in Vietnamese, 21.3089 in English), the
+  // digits unchanged (no rounding); thousands grouped from five digits (as SI writes numbers), so a
+  // year typed as an integer stays 2024 (the same rule as pages.number_cell).
+  var PLAIN = /^-?\d+(\.\d+)?$/;
+  function cellText(value, type) {
+    if (value == null) return "";
+    if ((type !== "number" && type !== "integer") || !PLAIN.test(value)) return value;
+    var parts = value.split("."), digits = parts[0].replace(/^-/, ""), whole = Number(digits);
+    if (!isFinite(whole) || whole > Number.MAX_SAFE_INTEGER) return value;
+    var decimal = (1.5).toLocaleString(odT("vi-VN")).charAt(1);
+    var grouped = (digits.replace(/^0+/, "") || "0").length > 4 ? whole.toLocaleString(odT("vi-VN")) : digits;
+    return (parts[0].charAt(0) === "-" ? "-" : "") + grouped + (parts[1] ? decimal + parts[1] : "");
+  }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -109,7 +123,7 @@
         scan.next = ids[ids.length - 1] + 1;
         scan.done = scan.next >= self.meta.chunks;
         scan.sorted = false;
-        self.setStatus(t("Đang lọc… ", "Filtering… ") + fmt(Math.min(scan.next * self.meta.chunk, self.meta.rows)) + " / " + fmt(self.meta.rows));
+        self.setStatus(odT("Đang lọc… ") + fmt(Math.min(scan.next * self.meta.chunk, self.meta.rows)) + " / " + fmt(self.meta.rows));
         return batch();
       });
     }
@@ -168,7 +182,7 @@
     var thead = el("thead"), tr = el("tr"), filters = el("tr", { "class": "od-filter-row" });
     this.headers = [];
     m.header.forEach(function (name, c) {
-      var th = el("th", { scope: "col" }), b = el("button", { type: "button" }, m.titles[c]);
+      var th = el("th", { scope: "col" }), b = el("button", { type: "button", lang: "vi" }, m.titles[c]);
       b.addEventListener("click", function () {
         var s = self.state;
         if (s.sort === c) s.dir = -s.dir; else { s.sort = c; s.dir = 1; }
@@ -180,7 +194,7 @@
       if (m.titles[c] !== name) { th.appendChild(el("br")); th.appendChild(el("code", null, name)); }
       tr.appendChild(th);
       self.headers.push(th);
-      var fth = el("th"), input = el("input", { type: "search", "aria-label": t("Lọc cột ", "Filter column ") + m.titles[c], placeholder: t("Lọc…", "Filter…") });
+      var fth = el("th"), input = el("input", { type: "search", "aria-label": odT("Lọc cột ") + m.titles[c], placeholder: odT("Lọc…") });
       input.value = self.rawFilters[c] || "";
       var timer = null;
       input.addEventListener("input", function () {
@@ -199,7 +213,7 @@
     thead.appendChild(tr);
     thead.appendChild(filters);
     this.grid.appendChild(thead);
-    this.body = el("tbody");
+    this.body = el("tbody", { lang: "vi" });  // the agency's data, in its language
     this.grid.appendChild(this.body);
   };
 
@@ -208,20 +222,20 @@
     this.pagers.forEach(function (box) {
       if (!box) return;
       box.textContent = "";
-      function button(label, en, target, disabled, attr) {
-        var b = el("button", { type: "button", "class": "od-button od-button--ghost" }, t(label, en));
+      function button(label, target, disabled, attr) {
+        var b = el("button", { type: "button", "class": "od-button od-button--ghost" }, label);
         b.setAttribute(attr, "");
         b.disabled = disabled;
         b.addEventListener("click", function () { s.page = target; self.render(); });
         box.appendChild(b);
       }
-      button("« Đầu", "« First", 0, s.page === 0, "data-od-first");
-      button("‹ Trước", "‹ Previous", s.page - 1, s.page === 0, "data-od-prev");
-      box.appendChild(el("span", { "class": "od-pager__pos" }, t("Trang ", "Page ") + fmt(s.page + 1) + " / " + fmt(pages) + (exact ? "" : "+")));
-      button("Sau ›", "Next ›", s.page + 1, exact ? s.page >= pages - 1 : false, "data-od-next");
-      button("Cuối »", "Last »", pages - 1, !exact || s.page >= pages - 1, "data-od-last");
+      button(odT("« Đầu"), 0, s.page === 0, "data-od-first");
+      button(odT("‹ Trước"), s.page - 1, s.page === 0, "data-od-prev");
+      box.appendChild(el("span", { "class": "od-pager__pos" }, odT("Trang {page} / {pages}", { page: fmt(s.page + 1), pages: fmt(pages) + (exact ? "" : "+") })));
+      button(odT("Sau ›"), s.page + 1, exact ? s.page >= pages - 1 : false, "data-od-next");
+      button(odT("Cuối »"), pages - 1, !exact || s.page >= pages - 1, "data-od-last");
       if (!exact) {
-        var more = el("button", { type: "button", "class": "od-button", "data-od-scan": "" }, t("Tìm tiếp", "Search further"));
+        var more = el("button", { type: "button", "class": "od-button", "data-od-scan": "" }, odT("Tìm tiếp"));
         more.addEventListener("click", function () { self.scanStep().then(function () { self.render(); }); });
         box.appendChild(more);
       }
@@ -243,7 +257,7 @@
       result.rows.forEach(function (row) {
         var tr = el("tr");
         m.header.forEach(function (_, c) {
-          tr.appendChild(el("td", NUMERIC[m.types[c]] ? { "class": "od-num" } : null, row.cells[c] == null ? "" : row.cells[c]));
+          tr.appendChild(el("td", NUMERIC[m.types[c]] ? { "class": "od-num" } : null, cellText(row.cells[c], m.types[c])));
         });
         self.body.appendChild(tr);
       });
@@ -251,12 +265,12 @@
       var text;
       if (self.filtering()) {
         text = result.exact
-          ? t(fmt(result.total) + " dòng khớp bộ lọc (trong " + fmt(m.rows) + " dòng)", fmt(result.total) + " matching rows (of " + fmt(m.rows) + ")")
-          : t("Ít nhất " + fmt(result.total) + " dòng khớp, đã tìm trong " + fmt(self.scan.next * m.chunk) + "/" + fmt(m.rows) + " dòng",
-              "At least " + fmt(result.total) + " matching rows; searched " + fmt(self.scan.next * m.chunk) + " of " + fmt(m.rows));
-      } else text = t(fmt(m.rows) + " dòng", fmt(m.rows) + " rows");
-      if (result.total) text += t(" · đang xem dòng " + fmt(from) + "–" + fmt(to), " · showing rows " + fmt(from) + "–" + fmt(to));
-      if (m.truncated) text += t(" (bảng quá lớn: chỉ xem được phần đầu)", " (table too large: only its beginning is shown)");
+          ? odT("{n} dòng khớp bộ lọc (trong {rows} dòng)", { n: fmt(result.total), rows: fmt(m.rows) })
+          : odT("Ít nhất {n} dòng khớp, đã tìm trong {seen}/{rows} dòng",
+                { n: fmt(result.total), seen: fmt(self.scan.next * m.chunk), rows: fmt(m.rows) });
+      } else text = odT("{rows} dòng", { rows: fmt(m.rows) });
+      if (result.total) text += odT(" · đang xem dòng {from}–{to}", { from: fmt(from), to: fmt(to) });
+      if (m.truncated) text += odT(" (bảng quá lớn: chỉ xem được phần đầu)");
       self.setStatus(text);
       self.pager(result.total, result.exact);
       self.box.removeAttribute("aria-busy");
@@ -264,7 +278,7 @@
     }).catch(function (err) {
       if (token !== self.token) return;
       self.box.removeAttribute("aria-busy");
-      self.setStatus(t("Không tải được dữ liệu bảng; hãy tải tệp về.", "The table could not be loaded; please download the file.") + " (" + err.message + ")");
+      self.setStatus(odT("Không tải được dữ liệu bảng; hãy tải tệp về.") + " (" + err.message + ")");
     });
   };
 
@@ -297,7 +311,7 @@
       document.addEventListener("od-lang", function () { self.head(); self.render(); });
       return self.render();
     }).catch(function (err) {
-      self.setStatus(t("Không tải được dữ liệu bảng; hãy tải tệp về.", "The table could not be loaded; please download the file.") + " (" + err.message + ")");
+      self.setStatus(odT("Không tải được dữ liệu bảng; hãy tải tệp về.") + " (" + err.message + ")");
     });
   };
 
