@@ -15,6 +15,8 @@ replaced without counts; blobs are read through one `git cat-file --batch`.
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import tempfile
 from collections import Counter
@@ -25,7 +27,8 @@ from .. import i18n
 from ..gitinfo import iso
 from ..i18n import N_
 from ..model import Portfolio
-from ..tables import TableReadError, head
+from .. import tables as reader
+from ..tables import TableReadError
 
 HISTORY = 50  # changes kept per dataset
 MAX_BYTES = 20 * 1024 * 1024  # a table version larger than this is not compared
@@ -110,14 +113,15 @@ def _file_change(d, name: str, old: str, new: str, status: str, blobs: "_Blobs")
     if change.descriptor or fmt not in TABULAR or kind == "removed":
         return change
     sheet = resource.sheet if resource is not None else None
+    dialect = resource.dialect if resource is not None else {}
     key = (resource.schema or {}).get("primaryKey") if resource is not None and resource.schema else None
-    after = blobs.table(new, fmt, sheet)
+    after = blobs.table(new, fmt, sheet, dialect)
     if after is None:
         return change
     if kind == "added" or old == NULL:
         change.rows = len(after[1])
         return change
-    before = blobs.table(old, fmt, sheet)
+    before = blobs.table(old, fmt, sheet, dialect)
     if before is None:
         return change
     _compare(change, before, after, [key] if isinstance(key, str) else key if isinstance(key, list) else [])
@@ -188,9 +192,9 @@ class _Blobs:
         self.proc.stdout.read(1)  # the newline after the contents
         return data if size <= MAX_BYTES else None
 
-    def table(self, blob: str, fmt: str, sheet: str | None) -> tuple[list[str], list[list[str]]] | None:
-        """(header, rows) of one version, or None when it is too large or cannot be read."""
-        key = (blob, fmt, sheet)
+    def table(self, blob: str, fmt: str, sheet: str | None, dialect: dict) -> tuple[list[str], list[list[str]]] | None:
+        """(header, rows) of one version as the one reader reads it, or None when too large or unreadable."""
+        key = (blob, fmt, sheet, json.dumps(dialect, sort_keys=True, default=str))
         if key not in self.tables:
             data = self._bytes(blob)
             table = None
@@ -198,7 +202,7 @@ class _Blobs:
                 path = Path(self.tmp.name) / f"{blob}.{fmt}"
                 path.write_bytes(data)
                 try:
-                    header, rows = head(path, fmt, sheet, rows=MAX_ROWS + 1)
+                    header, rows = reader.read(path, fmt, sheet, dialect=dialect).head(MAX_ROWS + 1)
                     table = (header, rows) if len(rows) <= MAX_ROWS else None
                 except TableReadError:
                     table = None
