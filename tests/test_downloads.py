@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+import datetime as dt
 import hashlib
 import io
 import json
@@ -63,13 +65,13 @@ def expected_json(text: str, spec: dict):
     return text
 
 
-def test_every_table_has_three_conversions_with_size_and_hash(out):
+def test_every_table_has_four_conversions_with_size_and_hash(out):
     made = {(c.dataset, c.resource): c for c in out.conversions}
     assert len(made) == len(tables(out.portfolio)) > 10
     for d, r in tables(out.portfolio):
         c = made[(d.id, r.name)]
         assert not c.error and not c.skipped
-        assert [f.format for f in c.files] == ["csv", "json", "xlsx"]
+        assert [f.format for f in c.files] == ["csv", "csv-excel", "json", "xlsx"]
         for f in c.files:
             data = (out.site / f.path).read_bytes()
             assert f.path == urls.converted_file(d.id, r.name, f.format)
@@ -79,17 +81,18 @@ def test_every_table_has_three_conversions_with_size_and_hash(out):
         assert {f["url"] for f in entry["files"]} == {out.portfolio.catalog.portal.base_url + f.path for f in c.files}
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "csv-excel", "json", "xlsx"])
 def test_conversions_round_trip_every_sample_table(out, fmt):
     checked = 0
     for d, r in tables(out.portfolio):
         header, rows = original(r)
         types = field_types(r)
         path = out.site / urls.converted_file(d.id, r.name, fmt)
-        if fmt == "csv":
+        if fmt in ("csv", "csv-excel"):
             text = path.read_bytes().decode("utf-8")
-            assert not text.startswith("\ufeff")
-            back = list(csv.reader(io.StringIO(text, newline="")))
+            # The CSV for Excel is the same text after a byte-order mark, which Excel needs to read UTF-8.
+            assert text.startswith("\ufeff") == (fmt == "csv-excel")
+            back = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
             assert back[0] == header and back[1:] == rows, (d.id, r.name)
         elif fmt == "json":
             back = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
@@ -104,12 +107,16 @@ def test_conversions_round_trip_every_sample_table(out, fmt):
         else:
             sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
             back = [list(line) for line in sheet.iter_rows(values_only=True)]
-            assert back[0] == header
+            assert back[0] == [types[name].get("title") or name for name in header]  # people read the titles
             assert len(back) - 1 == len(rows)
             for i, (line, row) in enumerate(zip(back[1:], rows)):
                 for name, text, got in zip(header, row, line):
                     want = expected_json(text, types[name])
-                    if isinstance(want, Decimal):
+                    if types[name].get("type") in ("date", "datetime") and isinstance(got, dt.datetime):
+                        # A date cell (Excel keeps dates as days): the same day as the text.
+                        shown = got.date().isoformat() if types[name]["type"] == "date" else got.isoformat()
+                        assert shown == text, (d.id, r.name, i + 1, name, text, got)
+                    elif isinstance(want, Decimal):
                         assert got == pytest.approx(float(want), rel=1e-15), (d.id, r.name, i + 1, name)
                     else:
                         assert got == want and type(got) is type(want), (d.id, r.name, i + 1, name, text, got)
@@ -130,6 +137,13 @@ def test_leading_zeros_and_vietnamese_text_survive(out):
     assert (phone.value, phone.data_type) == ("02113981616", "s")
     assert sheet.cell(row=2, column=7).value == 850 and sheet.cell(row=2, column=7).data_type == "n"
     assert openpyxl.load_workbook(f"{base}.xlsx").sheetnames == ["co-so-kham-chua-benh", "Đặc tả"]
+    # Excel users read the titles, and dates are date cells shown as Vietnamese write them.
+    assert sheet.cell(row=1, column=1).value == "Mã cơ sở"
+    dates = [c for c in sheet[2] if c.is_date]
+    assert dates and all(c.number_format == "dd/mm/yyyy" for c in dates)
+    excel = Path(f"{base}.excel.csv").read_bytes()
+    assert excel.startswith(b"\xef\xbb\xbf") and excel[3:] == Path(f"{base}.csv").read_bytes()
+
 
 
 def _dataset(folder: Path, resource: Resource) -> Dataset:
@@ -310,7 +324,7 @@ def test_any_text_survives_csv_and_json_and_is_text_or_flagged_in_xlsx(tmp_path_
     c = conversions.convert(folder / "site", _dataset(folder, r), r, 1751331600)
     with source.open(encoding="utf-8", newline="") as fh:
         expected = [[unicodedata.normalize("NFC", x) for x in row] for row in list(csv.reader(fh))[1:]]
-    assert not c.error and len(c.files) == 3
+    assert not c.error and len(c.files) == 4
     site = folder / "site"
     with open(site / urls.converted_file("cong-thuc", "bang", "csv"), encoding="utf-8", newline="") as fh:
         assert list(csv.reader(fh))[1:] == expected
@@ -335,8 +349,13 @@ def test_dataset_json_fields_point_at_the_published_files(out):
     assert fields["package"]["sha256"] == hashlib.sha256(package.read_bytes()).hexdigest()
     assert sorted(fields["conversions"]) == ["du-toan-chi", "du-toan-thu"]
     for entry in fields["conversions"].values():
-        assert [f["format"] for f in entry["files"]] == ["csv", "json", "xlsx"]
+        assert [f["format"] for f in entry["files"]] == ["csv", "csv-excel", "json", "xlsx"]
         for f in entry["files"]:
             assert (out.site / f["url"].removeprefix(base)).stat().st_size == f["size"]
     for url in fields["metadata"].values():
         assert (out.site / url.removeprefix(base)).is_file()
+
+
+def test_the_dataset_page_offers_the_csv_for_excel(site):
+    page = (site / "datasets/co-so-kham-chua-benh/index.html").read_text(encoding="utf-8")
+    assert re.search(r'converted/co-so-kham-chua-benh\.excel\.csv" download><span data-en="CSV for Excel">CSV cho Excel<', page)

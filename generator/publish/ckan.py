@@ -119,7 +119,7 @@ def package(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
         resources.append(_resource(package_id, len(resources), d, **fields))
     for item in extra:
         resources.append(_resource(package_id, len(resources), d, name=item.title, description=item.title_en,
-                                   format=item.format.upper(), mimetype=item.mediatype, resource_type="file",
+                                   format=item.eu, mimetype=item.mediatype, resource_type="file",
                                    url=base + item.path, size=item.size, hash=item.sha256, hash_algorithm="sha256"))
     extras = {
         "identifier": page, "catalogue": d.catalogue, "catalogue_title": entry.title,

@@ -1,11 +1,14 @@
 """Every table (a csv, or one sheet of an xls/xlsx) converted to CSV, JSON and XLSX (Article 7.2b).
 
     site/datasets/<id>/converted/<resource>.csv    UTF-8 without BOM, RFC 4180; every cell exactly as read (text)
+    site/datasets/<id>/converted/<resource>.excel.csv  the same CSV after a UTF-8 byte-order mark: Excel on
+                                                   Windows shows Vietnamese right only with one
     site/datasets/<id>/converted/<resource>.json   [{"<field>": value, ...}, ...] typed by the Table Schema:
                                                    integer/number/year as JSON numbers (the digits as written),
                                                    boolean as true/false, a missing value as null, everything
                                                    else (codes and phones with leading zeros, dates) as a string
-    site/datasets/<id>/converted/<resource>.xlsx   sheet 1: the data (numbers as numbers, the rest as text);
+    site/datasets/<id>/converted/<resource>.xlsx   sheet 1: the data under the fields' titles (numbers as
+                                                   numbers, dates as date cells shown dd/mm/yyyy, the rest as text);
                                                    sheet 2 "Đặc tả": the data dictionary (Article 8)
 
 Each table is the gate's own reading (generator.tables, saved by the gate
@@ -191,7 +194,7 @@ def read_rows(resource: Resource) -> Iterator[list[str]]:
 # --- writing ---------------------------------------------------------------------------------
 
 class _Writers:
-    """The three outputs of one table, written row by row (a table is never held whole in memory)."""
+    """The outputs of one table, written row by row (a table is never held whole in memory)."""
 
     def __init__(self, site: Path, d: Dataset, r: Resource, header: list[str]):
         from openpyxl import Workbook
@@ -200,6 +203,8 @@ class _Writers:
         self.paths["csv"].parent.mkdir(parents=True, exist_ok=True)
         self.csv_file = self.paths["csv"].open("w", encoding="utf-8", newline="")
         self.csv = csv.writer(self.csv_file, lineterminator="\r\n")
+        self.excel_file = self.paths["csv-excel"].open("w", encoding="utf-8-sig", newline="")
+        self.excel = csv.writer(self.excel_file, lineterminator="\r\n")
         self.json_file = self.paths["json"].open("w", encoding="utf-8")
         self.keys = [json.dumps(h, ensure_ascii=False) + ": " for h in header]
         self.first = True
@@ -207,10 +212,12 @@ class _Writers:
         self.sheet = self.book.create_sheet(_sheet_name(r.name))
         self.xlsx_ok = len(header) <= XLSX_MAX_COLUMNS
         self.csv.writerow(header)
+        self.excel.writerow(header)
         self.json_file.write("[")
 
     def close(self) -> None:
         self.csv_file.close()
+        self.excel_file.close()
         self.json_file.write("\n]\n" if not self.first else "]\n")
         self.json_file.close()
 
@@ -219,13 +226,48 @@ def _sheet_name(name: str) -> str:
     return SHEET_NAME_BAD.sub("-", name)[:31] or "data"
 
 
-def _xlsx_value(value: Any, text: str, row: int, name: str, c: Conversion, sheet: Any) -> Any:
-    """What one cell becomes in the XLSX: a number, a bool, None, or a string cell that is never a formula."""
+def _titles(header: list[str], schema: dict | None) -> list[str]:
+    fields = {f.get("name"): f for f in (schema or {}).get("fields", []) if isinstance(f, dict)}
+    return [str(fields.get(h, {}).get("title") or h) for h in header]
+
+
+DATE_FORMATS = {"date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm:ss"}
+
+
+def _date_readers(header: list[str], schema: dict | None) -> list[Callable[[str], Any] | None]:
+    """Per column, how an ISO date (or date and time, without zone) becomes an Excel date cell; None: not a date."""
+    fields = {f.get("name"): f for f in (schema or {}).get("fields", []) if isinstance(f, dict)}
+
+    def reader(kind: str) -> Callable[[str], Any] | None:
+        if kind == "date":
+            return lambda text: dt.date.fromisoformat(text) if ISO_DATE.fullmatch(text) else None
+        if kind == "datetime":
+            return lambda text: dt.datetime.fromisoformat(text) if ISO_DATETIME.fullmatch(text) else None
+        return None
+    return [reader(str(fields.get(h, {}).get("type") or "")) for h in header]
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?", re.ASCII)  # no zone: Excel has none
+
+
+def _xlsx_value(value: Any, text: str, row: int, name: str, c: Conversion, sheet: Any,
+                date: Callable[[str], Any] | None = None) -> Any:
+    """What one cell becomes in the XLSX: a number, a bool, a date, None, or a string cell that is never a formula."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if value is None or isinstance(value, bool):
         return value
+    if date is not None and isinstance(value, str):
+        try:
+            when = date(value)
+        except ValueError:  # 2024-02-30: not a day; the text stays
+            when = None
+        if when is not None and when.year >= 1900:  # Excel counts days from 1900
+            cell = WriteOnlyCell(sheet, value=when)
+            cell.number_format = DATE_FORMATS["datetime" if isinstance(when, dt.datetime) else "date"]
+            return cell
     if isinstance(value, Number):
         number = float(value)
         if math.isfinite(number) and len(value.as_tuple().digits) <= EXCEL_DIGITS:
@@ -261,8 +303,10 @@ def convert(site: Path, d: Dataset, r: Resource, epoch: int, agency: str = "") -
         width = len(header)
         out = _Writers(site, d, r, header)
         types = converters(header, r.schema)
+        dates = _date_readers(header, r.schema)
         if out.xlsx_ok:
-            out.sheet.append([_xlsx_value(h, h, 0, h, result, out.sheet) for h in header])
+            # People read the titles; the field names are in the “Đặc tả” sheet beside them.
+            out.sheet.append([_xlsx_value(t, t, 0, h, result, out.sheet) for t, h in zip(_titles(header, r.schema), header)])
         else:
             result.skipped["xlsx"] = f"more than {XLSX_MAX_COLUMNS} columns (Excel's limit)"
         try:
@@ -273,6 +317,7 @@ def convert(site: Path, d: Dataset, r: Resource, epoch: int, agency: str = "") -
                     line = (line + [""] * (width - len(line)))[:width]
                 values = [conv(text) for conv, text in zip(types, line)]
                 out.csv.writerow(line)
+                out.excel.writerow(line)
                 obj = ", ".join(k + json_literal(v) for k, v in zip(out.keys, values))
                 out.json_file.write(("\n{" if out.first else ",\n{") + obj + "}")
                 out.first = False
@@ -281,8 +326,8 @@ def convert(site: Path, d: Dataset, r: Resource, epoch: int, agency: str = "") -
                         out.xlsx_ok = False
                         result.skipped["xlsx"] = f"more than {XLSX_MAX_ROWS - 1} rows (Excel's limit)"
                     else:
-                        out.sheet.append([_xlsx_value(v, t, n, h, result, out.sheet)
-                                          for v, t, h in zip(values, line, header)])
+                        out.sheet.append([_xlsx_value(v, t, n, h, result, out.sheet, date)
+                                          for v, t, h, date in zip(values, line, header, dates)])
             result.rows = n
         finally:
             out.close()
@@ -359,7 +404,7 @@ def dataset_epoch(p: Portfolio, d: Dataset) -> int:
         return p.commit_epoch
 
 
-VERSION = 2  # bump whenever what a conversion writes changes: older copies are then never reused
+VERSION = 3  # bump whenever what a conversion writes changes: older copies are then never reused
 PARALLEL_FROM = 40  # tables; below this, starting worker processes costs more than it saves
 
 

@@ -88,7 +88,7 @@ def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
             dists.append(_distribution(r.title, description, r.format_info.label, base + urls.resource_href(d, r),
                                        r.mediatype, api if r.schema else None))
     for item in extra:
-        dists.append(_distribution(item.title, item.title_en, item.format.upper(), base + item.path, item.mediatype,
+        dists.append(_distribution(item.title, item.title_en, item.eu, base + item.path, item.mediatype,
                                    api if item.resource else None))
     if dists:
         out["distribution"] = dists

@@ -19,11 +19,13 @@ from .files import sha256_file
 # format -> (media type, EU file-type code)
 KINDS: dict[str, tuple[str, str]] = {
     "csv": ("text/csv", "CSV"),
+    # The same CSV with a byte-order mark: Excel on Windows opens UTF-8 text right only with one.
+    "csv-excel": ("text/csv", "CSV"),
     "json": ("application/json", "JSON"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
     "zip": ("application/zip", "ZIP"),
 }
-CONVERTED = ("csv", "json", "xlsx")
+CONVERTED = ("csv", "csv-excel", "json", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ def titles(fmt: str, resource_title: str | None) -> tuple[str, str]:
     """Vietnamese and English titles of a derived file."""
     if resource_title is None:
         return ("Toàn bộ bộ dữ liệu (gói Data Package, ZIP)", "Whole dataset (zipped Data Package)")
+    if fmt == "csv-excel":
+        return (f"{resource_title} (bản CSV cho Excel, UTF-8 có BOM)", f"{resource_title} (CSV for Excel, UTF-8 with BOM)")
     return (f"{resource_title} (bản chuyển đổi {fmt.upper()})", f"{resource_title} ({fmt.upper()} conversion)")
 
 

@@ -95,8 +95,10 @@ SITEMAP = "sitemap.xml"
 # Downloads and harvesting standards (issue 5).
 
 def converted_file(dataset_id: str, resource_name: str, fmt: str) -> str:
-    """A table converted to csv, json or xlsx: datasets/<id>/converted/<resource>.<fmt>."""
-    return f"datasets/{dataset_id}/converted/{resource_name}.{fmt}"
+    """A table converted to csv, json or xlsx: datasets/<id>/converted/<resource>.<fmt>; the CSV for Excel
+    (csv-excel) is <resource>.excel.csv."""
+    extension = "excel.csv" if fmt == "csv-excel" else fmt
+    return f"datasets/{dataset_id}/converted/{resource_name}.{extension}"
 
 
 def conversions_record(dataset_id: str) -> str:
