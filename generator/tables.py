@@ -509,7 +509,9 @@ def _find_header(sample: list[list[str]], merges: dict[int, list[tuple[int, int,
                 "write the header on one row (one name per column, e.g. “Population - Male”), or merge the group "
                 "heading's cells (Merge & Center) and submit the .xlsx.")
         break
-    if last + 1 < len(sample) and _numbering_row(sample[last + 1]):
+    labels = sample[header]
+    if last + 1 < len(sample) and _header_like(labels) and _numbering_row(sample[last + 1]) and \
+            _filled(sample[last + 1]) * 2 >= _filled(labels):
         layout.skipped.append(Skip(last + 2, "numbering", " ".join(c.strip() for c in sample[last + 1] if c.strip())[:80]))
     return header, layout
 
@@ -526,7 +528,7 @@ def _numbering_row(row: list[str]) -> bool:
     if len(filled) < 2 or not all(NUMBERING_CELL.fullmatch(c) for c in filled):
         return False
     leading = [int(m.group(0)) for c in filled if (m := re.match(r"\d+", c.lstrip("([ ")))]
-    return len(leading) >= 2 and all(b == a + 1 for a, b in zip(leading, leading[1:])) and leading[0] <= 2
+    return len(leading) >= 2 and all(b == a + 1 for a, b in zip(leading, leading[1:])) and leading[0] == 1
 
 
 class _Fallback(Exception):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from conftest import SHARED
+
 FACILITIES = [(1, "Bệnh viện Đa khoa tỉnh", 850, 900, 2113862430, "01001"),
               (2, "Bệnh viện Sản - Nhi", 400, 420, 2113700100, "01002"),
               (3, "Trung tâm Y tế thành phố Vĩnh Yên", 120, 110, 2113845678, "01003"),
@@ -176,4 +178,37 @@ def office_portal(portal: Path, tmp: Path) -> Path:
                 [{"name": "bang-2", "path": "diem-do-xe.xlsx", "format": "xlsx", "title": "Trang 2",
                   "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "dialect": {"excel": {"sheet": 2}}, "schema": FACILITY_SCHEMA}], {"diem-do-xe.xlsx": by_number})
+    shared_fixtures_dataset(portal, SHARED)
     return portal
+
+
+# The shared fixtures' tables that make a valid table (a header with every label filled), as agencies would
+# publish them with the schema `opendata infer` drafts: (file, sheet).
+SHARED_TABLES = [("office/SampleSS.xlsx", "Sheet Number 2"), ("office/SampleSS.xls", "Sheet Number 2"),
+                 ("office/SimpleWithFormula.xls", None), ("real/ethnic-minorities.csv", None),
+                 ("real/listed-companies.csv", None), ("real/wards-pre2025.csv", None)]
+
+
+def shared_fixtures_dataset(portal: Path, shared: Path) -> Path:
+    """One dataset holding every table of ../shared/fixtures that makes a valid table, its schema drafted."""
+    from generator import tables
+    from generator.checks.infer import draft, named_as_labels
+
+    resources, files = [], {}
+    for i, (name, sheet) in enumerate(SHARED_TABLES):
+        source = shared / "fixtures" / name
+        fmt = source.suffix.lstrip(".")
+        target = f"t{i}.{fmt}"
+        files[target] = source
+        table = tables.read(source, fmt, sheet)
+        schema, _ = named_as_labels(draft(table), table.labels) if fmt != "csv" else (draft(table), None)
+        if fmt == "csv":  # a CSV's header must be the drafted names: keep the file's own, which are ASCII
+            schema["fields"] = [{**f, "name": label} for f, label in zip(schema["fields"], table.labels)]
+        resource = {"name": f"bang-{i}", "path": target, "format": fmt, "title": name,
+                    "mediatype": {"csv": "text/csv", "xls": "application/vnd.ms-excel",
+                                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt],
+                    "schema": schema}
+        if sheet:
+            resource["dialect"] = {"excel": {"sheet": sheet}}
+        resources.append(resource)
+    return add_dataset(portal, "so-tttt", "tep-mau", "VP-TTTT-002", resources, files)

@@ -49,6 +49,7 @@ def test_every_table_of_the_portal_is_compared(built):
     names = {f"{d.id}/{r.name}" for d, r, _ in built[1]}
     assert {"bieu-co-so-kcb/co-so-kcb", "quyet-toan-thu-2024/quyet-toan-thu", "du-an-fdi/du-an-fdi",
             "to-dan-pho/to-dan-pho", "sheet-by-number/bang-2"} <= names
+    assert {f"tep-mau/bang-{i}" for i in range(6)} <= names  # the tables of ../shared/fixtures
     assert len(names) >= 20  # the sample's own tables too (csv, xls, xlsx with two sheets)
 
 
@@ -271,3 +272,19 @@ def test_chart_data_is_typed_as_the_json_download():
                                           for h, conv, c in zip(header, typed, row)) + "}") for row in rows]
     assert charts.records(header, rows, schema) == download == [
         {"so": 1234.5, "co": True, "nam": 2024, "ma": "007"}, {"so": None, "co": False, "nam": None, "ma": None}]
+
+
+@pytest.mark.parametrize("name", ["office/SampleSS.xlsx", "office/SimpleMultiCell.xlsx"])
+def test_a_shared_fixture_sheet_whose_header_has_empty_cells_is_refused(portal, name):
+    from conftest import SHARED
+
+    source = SHARED / "fixtures" / name
+    table = tables.read(source, "xlsx")
+    schema = {"fields": [{"name": label or f"cot_{i + 1}", "type": "string"} for i, label in enumerate(table.labels)]}
+    add_dataset(portal, "so-tttt", "tep-mau", "VP-TTTT-002",
+                [{"name": "bang", "path": "t.xlsx", "format": "xlsx", "schema": schema,
+                  "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}], {"t.xlsx": source})
+    result = run_cli("validate", "--root", str(portal), "--format", "json")
+    assert result.returncode == 1
+    errors = [p for task in json.loads(result.stdout)["tasks"] for p in task["errors"] if "tep-mau" in p["file"]]
+    assert "blank-label" in {p["type"] for p in errors}

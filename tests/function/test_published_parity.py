@@ -191,7 +191,7 @@ def test_office_exports_are_served_as_their_published_conversion(make_api, tmp_p
         shutil.rmtree(folder)
     api = make_api(site=site, **BIG_LIMITS)
     key = api.register()
-    office = {"bieu-co-so-kcb", "quyet-toan-thu-2024", "du-an-fdi", "to-dan-pho", "sheet-by-number"}
+    office = {"bieu-co-so-kcb", "quyet-toan-thu-2024", "du-an-fdi", "to-dan-pho", "sheet-by-number", "tep-mau"}
     tables = [(d, r) for d, r in published_tables(site) if d in office]
     assert {d for d, _ in tables} == office
     with RemoteCKAN(api.url, apikey=key) as ckan:
