@@ -16,8 +16,9 @@ from pathlib import Path
 
 from build_portal import make_portal
 
-import generator.build
-from generator.publish import ckan, conversions, datajson, datapackage_zip, dcat, downloads, files
+import generator.build.pipeline
+from generator.publish import ckan, datajson, dcat
+from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files
 
 
 def run(p, site: Path, previous: Path | None) -> dict[str, tuple[float, float]]:
@@ -49,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="opendata-bench5-") as tmp:
         root = Path(tmp) / "portal"
         make_portal(root, args.datasets, args.rows)
-        p, _ = generator.build.load(root)
+        p, _ = generator.build.pipeline.load(root)
         files.measure(p)
         for label, site, previous in (("first build", Path(tmp) / "site1", None),
                                       ("rebuild, nothing changed", Path(tmp) / "site2", Path(tmp) / "site1")):

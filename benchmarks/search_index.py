@@ -5,7 +5,7 @@
 Generates realistic metadata for a province (about 40 agencies: departments,
 district and commune people's committees; 10 topics; titles, 1-4 sentence
 descriptions and keywords drawn from the kinds of datasets Vietnamese
-provinces publish), builds the index with generator/publish/search_index.py
+provinces publish), builds the index with generator/publish/discovery/search_index.py
 and times queries with theme/assets/search.js under node (the same code the
 browser runs). Goal: <= 1 MB gzipped; a query well under 50 ms.
 
@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.model import Agency, Catalog, CatalogueEntry, Dataset, Portal, Portfolio, Resource, Topic  # noqa: E402
-from generator.publish import search_index  # noqa: E402
+from generator.portal.model import Agency, Catalog, CatalogueEntry, Dataset, Portal, Portfolio, Resource, Topic  # noqa: E402
+from generator.publish.discovery import search_index  # noqa: E402
 from generator.text import slugify  # noqa: E402
-from generator.vocabularies import FREQUENCIES  # noqa: E402
+from generator.portal.vocabularies import FREQUENCIES  # noqa: E402
 
 PLACES = ["Thành phố Vĩnh Yên", "Thành phố Phúc Yên", "Huyện Bình Xuyên", "Huyện Lập Thạch", "Huyện Sông Lô",
           "Huyện Tam Dương", "Huyện Tam Đảo", "Huyện Vĩnh Tường", "Huyện Yên Lạc", "Xã Đại Đình", "Xã Hợp Châu",
@@ -165,7 +165,7 @@ console.log(JSON.stringify({prepare: [oursPrepare, basePrepare], first: [oursFir
 
 
 def baseline_module(ref: str, tmp: Path):
-    """generator/publish/search_index.py and theme/assets/search.js as they are at `ref`."""
+    """generator/publish/discovery/search_index.py and theme/assets/search.js as they are at `ref`."""
     def show(path: str) -> str:
         return subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:{path}"], capture_output=True, text=True,
                               check=True).stdout
@@ -173,7 +173,7 @@ def baseline_module(ref: str, tmp: Path):
     spec = importlib.util.spec_from_loader("generator.publish._baseline_search_index", loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "generator.publish"
-    exec(compile(show("generator/publish/search_index.py"), f"{ref}:search_index.py", "exec"), module.__dict__)
+    exec(compile(show("generator/publish/discovery/search_index.py"), f"{ref}:search_index.py", "exec"), module.__dict__)
     return module, tmp / "baseline-search.js"
 
 

@@ -3,7 +3,7 @@
     python benchmarks/table_chunks.py [--rows 1000000]
 
 Writes the CSV (codes with leading zeros, Vietnamese names, numbers), runs
-generator/publish/table_chunks.py on it and prints the number of chunk and
+generator/publish/discovery/table_chunks.py on it and prints the number of chunk and
 order files, the largest chunk, the total size and the time taken.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.publish import table_chunks  # noqa: E402
+from generator.publish.discovery import table_chunks  # noqa: E402
 
 DISTRICTS = ["Thành phố Vĩnh Yên", "Thành phố Phúc Yên", "Huyện Bình Xuyên", "Huyện Lập Thạch", "Huyện Sông Lô",
              "Huyện Tam Dương", "Huyện Tam Đảo", "Huyện Vĩnh Tường", "Huyện Yên Lạc"]

@@ -1,4 +1,4 @@
-"""Benchmark: our row checks (generator/checks/tables.py) beside frictionless on the same 1M-row CSV and schema.
+"""Benchmark: our row checks (generator/gate/rows.py) beside frictionless on the same 1M-row CSV and schema.
 
     python benchmarks/validate_table.py [--rows 1000000]
 
@@ -112,8 +112,8 @@ def worker_ours(path: str, schema_file: str) -> None:
     sys.path.insert(0, str(ROOT))
     import pyarrow as pa
 
-    from generator.checks.tables import validate_table
-    from generator.errors import Problems
+    from generator.gate.rows import validate_table
+    from generator.problems import Problems
 
     pa.scalar(0)  # pyarrow imports pandas on first use: a start-up cost, like frictionless' own imports
 

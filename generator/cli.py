@@ -10,16 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import InputError
+from generator.problems import InputError
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
+    from generator.build.pipeline import build
 
     started = time.perf_counter()
     function_url = getattr(args, "function_url", None)
     if function_url:
-        from .catalog import function_url_problem
+        from generator.portal.catalog import function_url_problem
 
         problem = function_url_problem(function_url)
         if problem:
@@ -51,7 +51,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .publish.manifest import verify
+    from generator.publish.downloads.manifest import verify
 
     site = Path(args.site)
     if not (site / "manifest.json").is_file():
@@ -75,9 +75,9 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from . import report as reports
-    from .checks.ownership import GitError
-    from .validate import validate
+    from generator.gate import report as reports
+    from generator.gate.ownership import GitError
+    from generator.gate.run import validate
 
     if args.author and not args.changed_since:
         print("LỖI/ERROR: --author cần --changed-since REF để biết thay đổi nào cần kiểm tra quyền "
@@ -96,14 +96,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _infer(args: argparse.Namespace) -> int:
-    from .checks.infer import main as infer_main
+    from generator.tables.infer import main as infer_main
 
     return infer_main(args.rest)
 
 
 def _codeowners(args: argparse.Namespace) -> int:
-    from .codeowners import main as codeowners_main
-    from .errors import InputError
+    from generator.ops.codeowners import main as codeowners_main
+    from generator.problems import InputError
 
     try:
         return codeowners_main(Path(args.root), args.check)
@@ -117,11 +117,11 @@ def _report(args: argparse.Namespace) -> int:
     import datetime as dt
 
     if args.report == "links":
-        from .linkcheck import main as links_main
+        from generator.ops.linkcheck import main as links_main
 
         return links_main(Path(args.root), args.timeout)
 
-    from .review import catalogue_review
+    from generator.ops.review import catalogue_review
 
     today = dt.date.fromisoformat(args.today) if args.today else None
     text, due = catalogue_review(Path(args.root), today)
@@ -136,20 +136,20 @@ def _keys(args: argparse.Namespace) -> int:
         print("LỖI/ERROR: chưa cài hàm API của cổng (the function is not installed): "
               "pip install -e './function[postgres]'", file=sys.stderr)
         return 2
-    from .serve import LOCAL_STORE
+    from generator.commands.serve import LOCAL_STORE
 
     # Without --database-url or DATABASE_URL: the store `opendata serve` runs the function on.
     return keys_main(args.rest, default_url=f"sqlite:///{LOCAL_STORE.resolve()}")
 
 
 def _withdraw(args: argparse.Namespace) -> int:
-    from .withdraw import withdraw
+    from generator.ops.withdraw import withdraw
 
     return withdraw(Path(args.root), args.dataset, args.reason, args.date)
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import main as new_main
+    from generator.commands.new import main as new_main
 
     # `opendata new FILE…` without a code: the first argument is a file, not a catalogue code.
     if args.code and ("." in args.code or "/" in args.code or Path(args.code).exists()):
@@ -159,7 +159,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import function_installed, serve, start_function
+    from generator.commands.serve import function_installed, serve, start_function
 
     run_function = not args.no_function and function_installed()
     if not args.no_function and not run_function:

@@ -191,8 +191,8 @@ SHARED_TABLES = [("office/SampleSS.xlsx", "Sheet Number 2"), ("office/SampleSS.x
 
 def shared_fixtures_dataset(portal: Path, shared: Path) -> Path:
     """One dataset holding every table of ../shared/fixtures that makes a valid table, its schema drafted."""
-    from generator import tables
-    from generator.checks.infer import draft, named_as_labels
+    from generator.tables import reader as tables
+    from generator.tables.infer import draft, named_as_labels
 
     resources, files = [], {}
     for i, (name, sheet) in enumerate(SHARED_TABLES):

@@ -7,7 +7,7 @@ import subprocess
 
 from conftest import ROOT
 
-from generator.publish import search_index
+from generator.publish.discovery import search_index
 
 NODE = r"""
 const { Index } = require(process.argv[1]);

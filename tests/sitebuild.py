@@ -1,6 +1,6 @@
 """Build a portal with the public-site outputs (search index, table chunks, dictionaries, feed, sitemap).
 
-`generator.build.build` writes the pages; `discovery.write` the files written after MkDocs. Until
+`generator.build.pipeline.build` writes the pages; `discovery.write` the files written after MkDocs. Until
 build.py calls it itself, the tests call it on the built site.
 """
 
@@ -11,9 +11,10 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator import serve as local_server
-from generator.build import BuildResult, build
-from generator.publish import discovery, urls
+from generator.commands import serve as local_server
+from generator.build.pipeline import BuildResult, build
+from generator.publish.discovery import steps as discovery
+from generator.publish import urls
 
 
 def build_site(root: Path, out: Path) -> BuildResult:

@@ -11,9 +11,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import generator.build
-from generator.model import Portfolio
-from generator.publish import ckan, conversions, datajson, datapackage_zip, dcat, downloads, files, json_api
+import generator.build.pipeline
+from generator.portal.model import Portfolio
+from generator.publish import ckan, datajson, dcat, json_api
+from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Published:
 
 
 def publish(root: Path, site: Path) -> Published:
-    portfolio, _ = generator.build.load(root)
+    portfolio, _ = generator.build.pipeline.load(root)
     files.measure(portfolio)
     files.copy(portfolio, site)
     json_api.write(portfolio, site)

@@ -6,7 +6,7 @@ import yaml
 
 from conftest import ROOT, SCREENSHOTS, run_cli
 
-from generator.build import load
+from generator.build.pipeline import load
 from generator.text import fold
 
 

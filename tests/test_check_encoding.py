@@ -11,8 +11,8 @@ from conftest import ROOT, SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.checks.encoding import LETTERS, LOWER, Detected, check_encoding, decode, detect, encode
-from generator.errors import Problems
+from generator.gate.encoding import LETTERS, LOWER, Detected, check_encoding, decode, detect, encode
+from generator.problems import Problems
 
 WARDS = (SHARED / "fixtures/real/wards-pre2025.csv").read_text(encoding="utf-8")
 # The source writes a few “Đ” as the look-alike Icelandic “Ð”, which no Vietnamese encoding has.
@@ -102,7 +102,7 @@ def test_confident_legacy_file_is_converted_with_a_warning(tmp_path, encoding, n
     assert warning.severity == "warning" and warning.code == "encoding-converted"
     assert warning.file == "data/so-tnmt/dvhc/wards.csv"
     assert name in warning.vi and name in warning.en and "UTF-8" in warning.vi and "UTF-8" in warning.en
-    assert f"python -m generator.checks.encoding data/so-tnmt/dvhc/wards.csv --from {encoding}" in warning.fix_en
+    assert f"python -m generator.gate.encoding data/so-tnmt/dvhc/wards.csv --from {encoding}" in warning.fix_en
 
 
 def test_too_little_text_is_refused_with_the_exact_command_and_the_command_converts_it(tmp_path):
@@ -115,7 +115,7 @@ def test_too_little_text_is_refused_with_the_exact_command_and_the_command_conve
     assert detected == Detected("windows-1258", False)
     (error,) = problems.errors
     assert error.code == "encoding-error" and error.file == "data/so-x/bo/ds.csv"
-    cmd = "python -m generator.checks.encoding data/so-x/bo/ds.csv --from windows-1258"
+    cmd = "python -m generator.gate.encoding data/so-x/bo/ds.csv --from windows-1258"
     assert cmd in error.fix_vi and cmd in error.fix_en
     # Run the command from the portal root exactly as printed.
     result = subprocess.run([sys.executable, *cmd.split()[1:]], cwd=tmp_path, capture_output=True, text=True,
@@ -127,7 +127,7 @@ def test_too_little_text_is_refused_with_the_exact_command_and_the_command_conve
 
 @pytest.mark.parametrize("encoding", ["windows-1258", "tcvn3", "vni"])
 def test_converter_round_trips_with_output(tmp_path, encoding):
-    from generator.checks.encoding import main
+    from generator.gate.encoding import main
 
     src = write(tmp_path, "in.csv", encode(VINH_PHUC, encoding))
     out = tmp_path / "out.csv"
@@ -137,14 +137,14 @@ def test_converter_round_trips_with_output(tmp_path, encoding):
 
 
 def test_converter_reports_a_missing_file(tmp_path, capsys):
-    from generator.checks.encoding import main
+    from generator.gate.encoding import main
 
     assert main([str(tmp_path / "missing.csv"), "--from", "vni"]) == 1
     assert "missing.csv" in capsys.readouterr().err
 
 
 def test_converter_refuses_text_that_is_already_utf8(tmp_path, capsys):
-    from generator.checks.encoding import main
+    from generator.gate.encoding import main
 
     src = write(tmp_path, "ok.csv", VINH_PHUC.encode("utf-8"))
     assert main([str(src), "--from", "tcvn3"]) == 1

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SHARED
-from generator.checks.files import ALLOWED, KINDS, Limits, check_file, sniff
-from generator.errors import Problems
+from generator.gate.files import ALLOWED, KINDS, Limits, check_file, sniff
+from generator.problems import Problems
 
 OFFICE = SHARED / "fixtures" / "office"
 CORRUPT = sorted(p.name for p in OFFICE.glob("clusterfuzz-testcase-*"))

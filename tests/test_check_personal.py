@@ -13,9 +13,9 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checks.infer import read_columns
-from generator.checks.personal import PersonalColumn, check_personal_data, find_personal_data
-from generator.errors import Problems
+from generator.tables.infer import read_columns
+from generator.gate.personal import PersonalColumn, check_personal_data, find_personal_data
+from generator.problems import Problems
 
 REL = "data/so-lao-dong/nguoi-co-cong/danh-sach.csv"
 PEOPLE = {

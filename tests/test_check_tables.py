@@ -1,4 +1,4 @@
-"""Row checks (generator/checks/tables.py): every table against its Table Schema, as frictionless checks it.
+"""Row checks (generator/gate/rows.py): every table against its Table Schema, as frictionless checks it.
 
 Each kind of error is planted in a small real file and must come back with
 frictionless' error name, the row (the header is row 1), the field and the
@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.checks.tables import re2_pattern, validate_table
-from generator.tables import TableReadError, read
+from generator.gate.rows import re2_pattern, validate_table
+from generator.tables.reader import TableReadError, read
 
 
 def read_table(path, fmt, sheet=None):
     return read(path, fmt, sheet).as_arrow()
-from generator.errors import Problems
+from generator.problems import Problems
 
 
 def check(tmp_path: Path, text: str | bytes, schema: dict, fmt: str = "csv", **options) -> tuple[list, object]:
@@ -460,7 +460,7 @@ def test_pattern_translation_means_what_python_means(pattern, cell):
 def test_fast_string_formats_accept_only_what_frictionless_accepts(cell):
     import pyarrow as pa
 
-    from generator.checks.tables import _String
+    from generator.gate.rows import _String
 
     for fmt in ("email", "uri", "uuid"):
         kind = _String({"type": "string", "format": fmt})

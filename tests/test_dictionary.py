@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from generator.publish import dictionary
+from generator.publish.discovery import dictionary
 
 
 @pytest.mark.parametrize("pattern", ["^[0-9]{2}$", "^0[0-9]{9,10}$", "^KK[0-9]{2}$", "^(VP|PT)-[A-Z]{3}-\\d{3}$",

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import ROOT, copy_portal
 
-from generator.build import build
-from generator.publish import documents
+from generator.build.pipeline import build
+from generator.publish.discovery import documents
 
 FORMS = ROOT / "data/so-tttt/bieu-mau-du-lieu-mo"
 BUDGET = "data/so-tai-chinh/du-toan-ngan-sach-2025"

@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.model import Dataset, Resource
-from generator.publish import conversions, datapackage_zip, downloads, urls
-from generator.tables import head
+from generator.portal.model import Dataset, Resource
+from generator.publish.downloads import conversions, datapackage_zip, records as downloads
+from generator.publish import urls
+from generator.tables.reader import head
 from standards_site import publish
 
 

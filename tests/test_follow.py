@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 from conftest import ROOT
 
-from generator.build import load
-from generator.publish.related import Related
+from generator.build.pipeline import load
+from generator.publish.site.related import Related
 from generator.text import fold
 
 ATOM = "{http://www.w3.org/2005/Atom}"

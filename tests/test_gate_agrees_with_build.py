@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, copy_portal
-from generator.build import build
-from generator.errors import InputError
-from generator.validate import validate
-from generator.vocabularies import FREQUENCIES
+from generator.build.pipeline import build
+from generator.problems import InputError
+from generator.gate.run import validate
+from generator.portal.vocabularies import FREQUENCIES
 
 DATASET = "data/so-y-te/co-so-kham-chua-benh"
 BASE = yaml.safe_load((ROOT / DATASET / "datapackage.yaml").read_text(encoding="utf-8"))

@@ -12,8 +12,8 @@ import yaml
 
 from conftest import copy_portal
 
-from generator.build import build, load
-from generator.publish import history
+from generator.build.pipeline import build, load
+from generator.publish.discovery import history
 
 ETHNIC = "data/cuc-thong-ke/dan-toc-viet-nam"
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.vn", "GIT_COMMITTER_NAME": "t",

@@ -189,7 +189,7 @@ def _fails_writing(small: Path, site: Path, capsys, *expected: str) -> None:
 def test_a_full_disk_mid_build_is_an_error_and_keeps_the_site(built_small, monkeypatch, capsys):
     import errno
 
-    from generator.publish import files
+    from generator.publish.downloads import files
 
     small, site = built_small
 

@@ -13,8 +13,8 @@ import yaml
 from conftest import ROOT, SHARED
 from frictionless import Resource, Schema, formats
 
-from generator.checks.encoding import encode
-from generator.checks.infer import field_names, infer_schema, main
+from generator.gate.encoding import encode
+from generator.tables.infer import field_names, infer_schema, main
 
 REAL = SHARED / "fixtures" / "real"
 

@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlparse
 
 from conftest import ROOT
 
-from generator.build import load
+from generator.build.pipeline import load
 
 
 def _json(site, rel):

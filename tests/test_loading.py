@@ -5,10 +5,10 @@ import unicodedata
 
 from conftest import ROOT
 
-from generator.build import load
-from generator.gitinfo import iso
+from generator.build.pipeline import load
+from generator.portal.gitinfo import iso
 from generator.text import fold, slugify
-from generator.vocabularies import FILE_FORMATS
+from generator.portal.vocabularies import FILE_FORMATS
 
 
 def test_sample_portal_loads_with_its_agencies_catalogue_and_datasets():
@@ -67,7 +67,7 @@ def test_dataset_times_come_from_git_not_the_clock():
 
 def test_first_look_reads_a_sheet_by_name_or_by_number_as_the_gate_does():
     from conftest import SHARED
-    from generator.tables import head
+    from generator.tables.reader import head
 
     by_name = head(SHARED / "fixtures/office/SampleSS.xlsx", "xlsx", "Sheet Number 2")
     by_number = head(SHARED / "fixtures/office/SampleSS.xlsx", "xlsx", "2")

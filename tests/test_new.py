@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from conftest import ROOT, SHARED, run_cli
-from generator.checks.encoding import encode
+from generator.gate.encoding import encode
 
 OFFICE = SHARED / "fixtures" / "office"
 

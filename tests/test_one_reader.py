@@ -20,11 +20,12 @@ import pytest
 
 from conftest import copy_portal, run_cli
 from office_exports import BUDGET, BUDGET_LABELS, FACILITIES, FACILITY_LABELS, add_dataset, facilities_xlsx, office_portal
-from generator import tables
-from generator.build import load
-from generator.errors import Problems
-from generator.publish import conversions, urls
-from generator.validate import Report, check_dataset
+from generator.tables import reader as tables
+from generator.build.pipeline import load
+from generator.problems import Problems
+from generator.publish.downloads import conversions
+from generator.publish import urls
+from generator.gate.run import Report, check_dataset
 
 
 @pytest.fixture(scope="module")
@@ -261,7 +262,7 @@ def test_a_merged_header_over_text_rows_ends_where_its_cells_do(tmp_path):
 
 
 def test_chart_data_is_typed_as_the_json_download():
-    from generator.publish import charts
+    from generator.publish.discovery import charts
 
     schema = {"fields": [{"name": "so", "type": "number", "groupChar": ".", "decimalChar": ","},
                          {"name": "co", "type": "boolean"}, {"name": "nam", "type": "year"}, {"name": "ma"}],

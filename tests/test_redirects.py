@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
-from generator.publish import files, json_api, redirects, urls
+import generator.build.pipeline
+from generator.publish.downloads import files
+from generator.publish import json_api, urls
+from generator.publish.site import redirects
 
 GIT = ["git", "-c", "user.name=Kiểm thử", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
 
@@ -83,7 +85,7 @@ def test_outside_git_there_is_nothing_to_redirect(portal):
 @pytest.fixture
 def renamed_site(repo, tmp_path):
     rename(repo, "co-so-kham-chua-benh", "co-so-y-te-cong-lap")
-    portfolio, _ = generator.build.load(repo)
+    portfolio, _ = generator.build.pipeline.load(repo)
     files.measure(portfolio)
     site = tmp_path / "site"
     files.copy(portfolio, site)

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from searching import run
 
-from generator.build import load
+from generator.build.pipeline import load
 
 @pytest.fixture(scope="module")
 def sample():

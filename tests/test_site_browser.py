@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT, SCREENSHOTS, copy_portal
 from sitebuild import build_site, serve
 
-from generator.build import load
+from generator.build.pipeline import load
 
 CPI = "chi-so-gia-tieu-dung-2024"
 AIR = "quan-trac-khong-khi-2024"

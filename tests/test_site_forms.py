@@ -255,7 +255,7 @@ def test_function_url_from_portal_yaml_reaches_every_dataset_page(portal):
 
 
 def test_serve_gives_the_function_local_defaults_under_the_environment(tmp_path):
-    from generator.serve import function_env
+    from generator.commands.serve import function_env
 
     env = function_env(tmp_path / "site", tmp_path, ["http://127.0.0.1:8000"],
                        env={"OPENDATA_SITE": "/srv/elsewhere", "OPENDATA_ALLOWED_ORIGINS": "https://opendata.example.vn"})

@@ -10,7 +10,7 @@ import yaml
 from conftest import copy_portal
 from sitebuild import build_site, serve
 
-from generator.publish.table_chunks import CHUNK
+from generator.publish.discovery.table_chunks import CHUNK
 
 ROWS = 50_000
 DISTRICTS = ["Thành phố Vĩnh Yên", "Huyện Tam Đảo", "Huyện Yên Lạc", "Huyện Sông Lô", "Huyện Bình Xuyên"]

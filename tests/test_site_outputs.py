@@ -11,13 +11,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.model import Resource
+from generator.portal.model import Resource
 
 from conftest import ROOT
 from searching import run
 
-from generator.build import load
-from generator.publish import charts, dictionary, documents, feeds, schemaorg, search_index, table_chunks
+from generator.build.pipeline import load
+from generator.publish.discovery import charts, dictionary, documents, search_index, table_chunks
+from generator.publish.site import feeds
+from generator.publish import schemaorg
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import search_index as search_benchmark  # noqa: E402

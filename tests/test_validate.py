@@ -12,9 +12,9 @@ import yaml
 
 from conftest import run_cli
 
-from generator.checks import api
-from generator.errors import Problems
-from generator.model import Dataset, Resource
+from generator.gate import api
+from generator.problems import Problems
+from generator.portal.model import Dataset, Resource
 
 GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
 

@@ -1,1 +1,2 @@
-"""Outputs of a build, one module per target (pages, JSON API, files, manifest, MkDocs)."""
+"""Outputs of a build: `site` (the pages), `discovery` (search, previews), `downloads` (files),
+harvesting standards, and `urls`, the one place that knows every output path."""

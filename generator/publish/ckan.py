@@ -36,10 +36,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..model import Dataset, Portfolio
-from . import urls
-from .downloads import Download, Downloads, found
-from .json_api import write_json
+from generator.portal.model import Dataset, Portfolio
+from generator.publish import urls
+from generator.publish.downloads.records import Download, Downloads, found
+from generator.publish.json_api import write_json
 
 # catalog/licences.yaml ids -> the ids of CKAN's default licence register, where it has one.
 CKAN_LICENCES = {"CC-BY-4.0": "cc-by", "CC0-1.0": "cc-zero", "ODC-BY-1.0": "odc-by", "CC-BY-SA-4.0": "cc-by-sa",

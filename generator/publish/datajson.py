@@ -19,10 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..model import Dataset, Portfolio
-from . import urls
-from .downloads import Download, Downloads, found
-from .json_api import write_json
+from generator.portal.model import Dataset, Portfolio
+from generator.publish import urls
+from generator.publish.downloads.records import Download, Downloads, found
+from generator.publish.json_api import write_json
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "standards" / "pod-1.1"
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"

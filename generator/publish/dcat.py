@@ -41,9 +41,9 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from ..model import Dataset, Licence, Portfolio, Resource
-from . import urls
-from .downloads import Download, Downloads, found
+from generator.portal.model import Dataset, Licence, Portfolio, Resource
+from generator.publish import urls
+from generator.publish.downloads.records import Download, Downloads, found
 
 class Terms:
     """A vocabulary's IRIs as attributes (DCAT.distribution), each made once.
@@ -179,7 +179,7 @@ class _Builder:
         return self.concept(f"{EU}data-theme/{code}", vi, en, EU + "data-theme")
 
     def frequency(self, freq_id: str) -> URIRef | None:
-        from ..vocabularies import FREQUENCIES
+        from generator.portal.vocabularies import FREQUENCIES
 
         f = FREQUENCIES.get(freq_id)
         return self.concept(f"{EU}frequency/{f.eu}", f.vi, f.en, EU + "frequency", DCTERMS.Frequency) if f else None
@@ -718,7 +718,7 @@ def check_published(published: Published, only: list[str], size: int = 100) -> V
     Datasets share no constraint, so the parts conform exactly when the whole does; the recommended
     results are the union of the parts'.
     """
-    from .. import parallel
+    from generator.build import parallel
 
     for name in SHAPE_FILES:  # parsed before the workers fork: every part names a shape's blank nodes alike
         shapes(name)

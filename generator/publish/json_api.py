@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..model import Dataset, Portfolio
-from . import urls
+from generator.portal.model import Dataset, Portfolio
+from generator.publish import urls
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..model import Dataset, Resource
+from generator.portal.model import Dataset, Resource
 
 
 def dataset_page(dataset_id: str) -> str:

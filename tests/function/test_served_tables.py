@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator.publish.conversions import converter, json_literal
+from generator.publish.downloads.conversions import converter, json_literal
 from opendata_function.tables import typer
 
 from .conftest import PORTAL_URL, write_site

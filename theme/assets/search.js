@@ -11,7 +11,7 @@
 // titles with the title's weight (Vietnamese ones stay searchable).
 // Facets (agency, topic, format, update frequency) combine: OR inside one facet, AND across
 // facets. Sort: relevance, newest, title. The whole state lives in the query string, so a search
-// can be shared, bookmarked, reloaded. The index is built by generator/publish/search_index.py;
+// can be shared, bookmarked, reloaded. The index is built by generator/publish/discovery/search_index.py;
 // the core below also runs under node (benchmarks/search_index.py times it there).
 (function (root) {
   "use strict";

@@ -1,5 +1,5 @@
 // Table viewer: page, sort and filter a table of any size from its static JSON
-// chunks (generator/publish/table_chunks.py explains the files and strategy).
+// chunks (generator/publish/discovery/table_chunks.py explains the files and strategy).
 // - paging fetches only the chunk(s) holding the page;
 // - sorting a table of several chunks uses the precomputed order files;
 //   a one-chunk table is sorted here;

@@ -1,0 +1,1322 @@
+"""Row checks (Article 8.1): every table against its Table Schema, with frictionless' semantics and error names.
+
+frictionless reads a table row by row in Python (about 30 s for a million
+rows); here the same checks run over whole columns with pyarrow. Each column
+is split in two: cells in a canonical form ("2024-03-15", "-12", "0.5") are
+decided by vectorized regular expressions and casts; every other cell (a few
+errors, the odd "1_000" or "+7") goes through a Python reader that is a copy
+of frictionless' own, once per distinct value. Comparisons that a float key
+cannot settle (numbers of more than 15 digits, aware datetimes) are also
+decided by the Python reader, so the findings are frictionless' findings:
+the same error types, rows and fields (benchmarks/validate_table.py and
+tests/test_check_tables.py compare the two).
+
+Only the row numbers and messages are ours: rows are numbered as frictionless
+does (the header is row 1), messages are in Vietnamese with English alongside
+and say what to change. Cells stay text: codes keep their leading zeros.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import operator
+import re
+import time
+import warnings
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
+from pathlib import Path
+from re import _constants as sre_c, _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any, Callable, NamedTuple
+
+import dateutil.parser
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from generator.problems import Problems
+from generator.tables.reader import Table, TableReadError, describe_skipped, read
+
+DISTINCT_SAMPLE = 20_000  # a column with few distinct values among its first rows is read value by value
+CELL_SHOWN = 80  # characters of a cell quoted in a message
+CELL_KEPT = 500  # characters of a cell kept in the machine-readable report
+MISSING_VALUES = [""]
+NUMERIC_CONSTRAINTS = ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"]
+SUPPORTED_CONSTRAINTS = {  # frictionless checks them in this order (fields/*.py: supported_constraints)
+    "string": ["required", "minLength", "maxLength", "pattern", "enum"],
+    "boolean": ["required", "enum"],
+    "any": ["required", "enum"],
+}
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+@dataclass
+class TableResult:
+    rows: int  # data rows read
+    fields: int
+    errors: int  # total errors found (may exceed those recorded)
+    seconds: float
+    table: Table | None = None  # the reading the checks ran on: every output of the build uses it
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Field types: frictionless' value readers (exact, in Python) and their vectorized fast paths
+
+
+class YearMonth(NamedTuple):  # frictionless' yearmonth value
+    year: int
+    month: int
+
+
+NON_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")  # frictionless strips currency signs, units... with this when bareNumber is false
+
+
+class _Type:
+    """One field's type: frictionless' reader, a vectorized fast path, and a key for comparisons.
+
+    `key` values are ordered and compared like frictionless' values; where a
+    key only approximates the value (`key_of` returns exact=False), the rows
+    concerned are decided by `read` in Python.
+    """
+
+    arrow: pa.DataType = pa.string()
+    costly = True  # reading a cell takes work: worth doing once per distinct value
+
+    def __init__(self, desc: dict):
+        self.desc = desc
+        self.format = _format(desc)
+
+    def read(self, cell: Any) -> Any:
+        """frictionless' value reader: the value, or None when the cell is not of this type."""
+        return cell
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        """Rows whose value the vector path decides (valid, exact key), and the keys (any value elsewhere)."""
+        return np.ones(len(cells), bool), cells
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        return value, True
+
+
+class _Any(_Type):
+    costly = False
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        # "any" keeps the cell's text; an enum item of another type (a YAML number) never equals it
+        return (value, True) if isinstance(value, str) else (None, False)
+
+
+class _String(_Type):
+    FAST = {  # forms the exact readers surely accept; the rest is read in Python
+        "email": r"^[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z]$",
+        "uri": r"^[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*$",
+        "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        "binary": r"^([A-Za-z0-9+/]{4})*$",
+    }
+
+    def __init__(self, desc: dict):
+        super().__init__(desc)
+        check: Callable[[str], bool] | None = None
+        if self.format == "email":
+            import validators
+
+            check = lambda c: bool(validators.email(c))  # noqa: E731
+        elif self.format == "uri":
+            import rfc3986
+
+            def check(c: str) -> bool:
+                validator = rfc3986.validators.Validator().require_presence_of("scheme")
+                validator.validate(rfc3986.uri_reference(c))
+                return True
+        elif self.format == "uuid":
+            import validators
+
+            check = lambda c: bool(validators.uuid(c))  # noqa: E731
+        elif self.format == "binary":
+            check = lambda c: base64.b64decode(c) is not None  # noqa: E731
+        self.check = check
+        self.costly = check is not None
+
+    def read(self, cell: Any) -> Any:
+        if not isinstance(cell, str):
+            return None
+        if self.check is None:
+            return cell
+        try:
+            return cell if self.check(cell) else None
+        except Exception:
+            return None
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        if self.check is None:
+            return np.ones(len(cells), bool), cells
+        return _matches(cells, self.FAST[self.format]), cells
+
+
+class _Integer(_Type):
+    """frictionless' integer knows bareNumber but not groupChar (only number has it): "1,000" is a type-error."""
+
+    arrow = pa.float64()  # 15 digits are exact in a double: equal keys are equal values
+
+    def __init__(self, desc: dict):
+        super().__init__(desc)
+        self.bare = desc.get("bareNumber", True) is not False
+
+    def read(self, cell: Any) -> Any:
+        if isinstance(cell, str):
+            cell = cell.strip()
+            if not self.bare:
+                cell = NON_BARE.sub("", cell)
+            try:
+                return int(cell)
+            except Exception:
+                return None
+        if cell is True or cell is False:
+            return None
+        if isinstance(cell, int):
+            return cell
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        if isinstance(cell, Decimal) and cell.is_finite() and cell % 1 == 0:
+            return int(cell)
+        return None
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        ok = _matches(cells, r"^-?[0-9]{1,15}$")
+        return ok, _cast_where(cells, ok, "0", pa.float64())
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        return _float(value), abs(value) < 10**15
+
+
+class _Number(_Type):
+    arrow = pa.float64()
+
+    def __init__(self, desc: dict):
+        super().__init__(desc)
+        self.bare = desc.get("bareNumber", True) is not False
+        self.float_number = desc.get("floatNumber", False) is True
+        group, decimal = desc.get("groupChar", ""), desc.get("decimalChar", ".")
+        self.group = group if isinstance(group, str) else ""
+        self.decimal = decimal if isinstance(decimal, str) else "."
+        self.processed = any(k in desc for k in ("groupChar", "decimalChar", "bareNumber"))
+
+    def read(self, cell: Any) -> Any:
+        primary, secondary = (float, Decimal) if self.float_number else (Decimal, float)
+        if isinstance(cell, str):
+            cell = cell.strip()
+            if self.processed:
+                if not self.bare:
+                    cell = NON_BARE.sub("", cell)
+                cell = cell.replace(self.group, "")
+                if self.decimal != "." and "." in cell:
+                    return None
+                cell = cell.replace(self.decimal, ".")
+            try:
+                return primary(cell)
+            except Exception:
+                return None
+        if isinstance(cell, primary):
+            return cell
+        if cell is True or cell is False:
+            return None
+        if isinstance(cell, int):
+            return cell
+        if isinstance(cell, secondary):
+            return primary(str(cell)) if primary is Decimal else primary(cell)
+        return None
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        if self.processed and not self.decimal:  # decimalChar "": Python's replace puts "." everywhere
+            return np.zeros(len(cells), bool), pa.nulls(len(cells), pa.float64())
+        if self.processed and not self.bare:
+            # NON_BARE changes nothing on a cell that starts with a digit or "-" and ends with a digit.
+            plain = _matches(cells, r"^[-0-9](.*[0-9])?$")
+        else:
+            plain = np.ones(len(cells), bool)
+        if self.processed:  # the same steps as the reader, in the same order
+            if self.group:
+                cells = pc.replace_substring(cells, self.group, "")
+            if self.decimal != ".":
+                plain &= ~_matches(cells, r"\.")
+                cells = pc.replace_substring(cells, self.decimal, ".")
+        # At most 15 digits: a double holds them exactly, so equal keys are equal values.
+        ok = plain & _matches(cells, r"^-?(?:[0-9]{1,15}|[0-9]+\.[0-9]+)$") & (_lengths(cells) <= 16)
+        return ok, _cast_where(cells, ok, "0", pa.float64())
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        if isinstance(value, float):
+            return value, value == value
+        if isinstance(value, int):
+            return _float(value), abs(value) < 10**15
+        try:
+            key = float(value)
+        except (ValueError, OverflowError):  # a signalling NaN
+            return float("nan"), False
+        exact = value.is_finite() and -300 < value.adjusted() < 300 \
+            and len("".join(map(str, value.as_tuple().digits)).rstrip("0")) <= 15
+        return key, exact
+
+
+class _Boolean(_Type):
+    arrow = pa.bool_()
+
+    def __init__(self, desc: dict):
+        super().__init__(desc)
+        trues, falses = desc.get("trueValues", TRUE_VALUES), desc.get("falseValues", FALSE_VALUES)
+        self.trues = [v for v in trues if isinstance(v, str)] if isinstance(trues, list) else TRUE_VALUES
+        self.falses = [v for v in falses if isinstance(v, str)] if isinstance(falses, list) else FALSE_VALUES
+        self.mapping = {**{v: True for v in self.trues}, **{v: False for v in self.falses}}
+
+    def read(self, cell: Any) -> Any:
+        if cell is True or cell is False:
+            return cell
+        if isinstance(cell, str):
+            return self.mapping.get(cell)
+        return None
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        is_true = _in(cells, self.trues)
+        is_false = _in(cells, self.falses)
+        return is_true | is_false, pa.array(is_true & ~is_false)
+
+
+class _Temporal(_Type):
+    """date, datetime, time: canonical forms parsed from their digits in numpy; the rest by strptime/isoparse."""
+
+    DEFAULT = "%Y-%m-%d"  # the form frictionless' default reader surely reads the same way
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        n = len(cells)
+        layout = _layout(self.DEFAULT if self.format == "default" else self.format)
+        if layout is None:
+            return np.zeros(n, bool), pa.nulls(n, self.arrow)
+        regex, literals, order = layout
+        ok = _matches(cells, regex)
+        digits = pc.if_else(pa.array(ok), cells, "0")
+        for literal in literals:
+            digits = pc.replace_substring(digits, literal, "")
+        number = _np_ints(pc.cast(digits, pa.int64()))  # at most 14 digits: YYYYmmddHHMMSS
+        parts = {}
+        for name in reversed(order):
+            width = 10_000 if name == "Y" else 100
+            parts[name], number = number % width, number // width
+        y, m, d = parts.get("Y", 1900), parts.get("m", 1), parts.get("d", 1)
+        hh, mm, ss = parts.get("H", 0), parts.get("M", 0), parts.get("S", 0)
+        leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+        month = np.clip(m, 1, 12)
+        ok &= (y >= 1) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= DAYS_IN_MONTH[month - 1] + ((month == 2) & leap))
+        ok &= (hh < 24) & (mm < 60) & (ss < 60)
+        y, month, d = np.where(ok, y, 1970), np.where(ok, month, 1), np.where(ok, d, 1)
+        days = ((y - 1970) * 12 + month - 1).astype("datetime64[M]").astype("datetime64[D]") + (d - 1)
+        micros = (hh * 3600 + mm * 60 + ss) * 1_000_000
+        return ok, self._key(days, np.where(ok, micros, 0))
+
+    def _key(self, days: np.ndarray, micros: np.ndarray) -> pa.Array:
+        return pa.array(days.astype("datetime64[D]"), pa.date32())
+
+
+class _Date(_Temporal):
+    arrow = pa.date32()
+
+    def read(self, cell: Any) -> Any:
+        if isinstance(cell, dt.datetime):
+            return cell.date() if (cell.hour, cell.minute, cell.second) == (0, 0, 0) else None
+        if isinstance(cell, dt.date):
+            return cell
+        if not isinstance(cell, str):
+            return None
+        try:
+            if self.format == "default":
+                return dt.datetime.strptime(cell, "%Y-%m-%d").date()
+            if self.format == "any":
+                return dateutil.parser.parse(cell).date()
+            return dt.datetime.strptime(cell, self.format).date()
+        except Exception:
+            return None
+
+
+class _Datetime(_Temporal):
+    arrow = pa.timestamp("us")
+    DEFAULT = "%Y-%m-%dT%H:%M:%S"
+
+    def read(self, cell: Any) -> Any:
+        if isinstance(cell, dt.datetime):
+            return cell
+        if not isinstance(cell, str):
+            return None
+        try:
+            if self.format == "default":
+                # As frictionless: guard against the shorter forms dateutil accepts
+                if cell[16] != ":" or len(cell) < 19:
+                    return None
+                return dateutil.parser.isoparse(cell)
+            if self.format == "any":
+                return dateutil.parser.parse(cell)
+            return dt.datetime.strptime(cell, self.format)
+        except Exception:
+            return None
+
+    def _key(self, days: np.ndarray, micros: np.ndarray) -> pa.Array:
+        stamps = days.astype("datetime64[us]") + micros.astype("timedelta64[us]")
+        return pa.array(stamps, pa.timestamp("us"))
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        offset = value.utcoffset()
+        if offset is None:
+            return value, True
+        try:  # aware: its instant; never equal to a naive value, so decided in Python
+            return (value - offset).replace(tzinfo=None), False
+        except OverflowError:
+            return value.replace(tzinfo=None), False
+
+
+class _Time(_Temporal):
+    arrow = pa.time64("us")
+    DEFAULT = "%H:%M:%S"
+
+    def read(self, cell: Any) -> Any:
+        if isinstance(cell, dt.time):
+            return cell
+        if not isinstance(cell, str):
+            return None
+        try:
+            if self.format == "default":
+                if cell[5] != ":" or len(cell) < 8:
+                    return None
+                return dateutil.parser.isoparse(f"2000-01-01T{cell}").timetz()
+            if self.format == "any":
+                return dateutil.parser.parse(cell).timetz()
+            return dt.datetime.strptime(cell, self.format).timetz()
+        except Exception:
+            return None
+
+    def _key(self, days: np.ndarray, micros: np.ndarray) -> pa.Array:
+        return pa.array(micros, pa.int64()).cast(pa.time64("us"))
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        micros = ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
+        offset = value.utcoffset()
+        if offset is None:
+            return dt.time(value.hour, value.minute, value.second, value.microsecond), True
+        micros = (micros - offset // dt.timedelta(microseconds=1)) % 86_400_000_000
+        return (dt.datetime.min + dt.timedelta(microseconds=micros)).time(), False
+
+
+class _Year(_Type):
+    arrow = pa.float64()
+
+    def read(self, cell: Any) -> Any:
+        if not isinstance(cell, int):
+            if not isinstance(cell, str) or len(cell) != 4:
+                return None
+            try:
+                cell = int(cell)
+            except Exception:
+                return None
+        if cell < 0 or cell > 9999:
+            return None
+        return cell
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        ok = _matches(cells, r"^[0-9]{4}$")
+        return ok, _cast_where(cells, ok, "0", pa.float64())
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        return float(value), True
+
+
+class _YearMonth(_Type):
+    arrow = pa.float64()  # year * 12 + month - 1: ordered as frictionless' (year, month) tuples
+
+    def read(self, cell: Any) -> Any:
+        if isinstance(cell, (tuple, list)):
+            return YearMonth(cell[0], cell[1]) if len(cell) == 2 else None
+        if not isinstance(cell, str):
+            return None
+        try:
+            year, month = cell.split("-")
+            year, month = int(year), int(month)
+        except Exception:
+            return None
+        if month < 1 or month > 12:
+            return None
+        return YearMonth(year, month)
+
+    def fast(self, cells: pa.Array) -> tuple[np.ndarray, pa.Array]:
+        ok = _matches(cells, r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+        safe = pc.if_else(pa.array(ok), cells, "0000-01")
+        years = pc.cast(pc.utf8_slice_codeunits(safe, 0, 4), pa.float64())
+        months = pc.cast(pc.utf8_slice_codeunits(safe, 5, 7), pa.float64())
+        return ok, pc.add(pc.multiply(years, 12.0), pc.subtract(months, 1.0))
+
+    def key_of(self, value: Any) -> tuple[Any, bool]:
+        try:
+            return _float(value[0] * 12 + value[1] - 1), isinstance(value[0], int) and abs(value[0]) < 10**12 \
+                and isinstance(value[1], int)
+        except TypeError:
+            return float("nan"), False
+
+
+TYPES: dict[str, type[_Type]] = {"string": _String, "integer": _Integer, "number": _Number, "boolean": _Boolean,
+                                 "date": _Date, "datetime": _Datetime, "time": _Time, "year": _Year,
+                                 "yearmonth": _YearMonth, "any": _Any}
+
+
+def _format(desc: dict) -> str:
+    value = desc.get("format", "default")
+    if not isinstance(value, str):
+        return "default"
+    return value.removeprefix("fmt:")  # frictionless reads the old "fmt:%d/%m/%Y" spelling too
+
+
+def _layout(fmt: str) -> tuple[str, list[str], list[str]] | None:
+    """A strptime format made of %Y %m %d %H %M %S and literals: a strict regex (two-digit fields), its literals
+    and its fields in order. Cells of that shape are surely read by strptime as their digits say; None for
+    any other format (then strptime reads every cell)."""
+    out, literals, order, i = [], set(), [], 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i + 1: i + 2]
+            if directive not in ("Y", "m", "d", "H", "M", "S") or directive in order:
+                return None
+            order.append(directive)
+            out.append("[0-9]{4}" if directive == "Y" else "[0-9]{2}")
+            i += 2
+        elif fmt[i].isspace() or fmt[i].isdigit():  # strptime lets one space match several; digits would mix in
+            return None
+        else:
+            out.append(_re2_literal(ord(fmt[i])))
+            literals.add(fmt[i])
+            i += 1
+    return "^" + "".join(out) + "$", sorted(literals), order
+
+
+def _float(value: int) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Vector helpers
+
+
+def _np(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _matches(cells: pa.Array, regex: str) -> np.ndarray:
+    return _np(pc.match_substring_regex(cells, regex))
+
+
+def _in(cells: pa.Array, values: list) -> np.ndarray:
+    if not values:
+        return np.zeros(len(cells), bool)
+    return _np(pc.is_in(cells, value_set=pa.array(values, cells.type)))
+
+
+def _lengths(cells: pa.Array) -> np.ndarray:
+    return _np_ints(pc.fill_null(pc.utf8_length(cells), 0))
+
+
+def _np_ints(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False))
+
+
+
+def _cast_where(cells: pa.Array, ok: np.ndarray, filler: str, to: pa.DataType) -> pa.Array:
+    return pc.cast(pc.if_else(pa.array(ok), cells, filler), to)
+
+
+def _re2_literal(code: int) -> str:
+    return f"\\x{{{code:x}}}"
+
+
+# Python's \s in a str pattern (str.isspace), \d (Unicode decimal digits) and \w (letters, numbers, "_").
+_SPACE = "".join(_re2_literal(c) for c in (9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                                            0x2028, 0x2029, 0x202F, 0x205F, 0x3000))
+_CATEGORIES = {sre_c.CATEGORY_DIGIT: r"\p{Nd}", sre_c.CATEGORY_WORD: r"\p{L}\p{N}_", sre_c.CATEGORY_SPACE: _SPACE}
+_NEGATED = {sre_c.CATEGORY_NOT_DIGIT: sre_c.CATEGORY_DIGIT, sre_c.CATEGORY_NOT_WORD: sre_c.CATEGORY_WORD,
+            sre_c.CATEGORY_NOT_SPACE: sre_c.CATEGORY_SPACE}
+
+
+def re2_pattern(pattern: str) -> str | None:
+    """frictionless' pattern check (`re.match("^{pattern}$", cell)`) as an RE2 regex with the same meaning on
+    cells that do not end with a line break, or None when a construct has no sure RE2 equivalent (then Python
+    decides every cell)."""
+    try:
+        with warnings.catch_warnings():  # "possible nested set" and the like: the data's problem, not ours
+            warnings.simplefilter("ignore")
+            tree = sre_parse.parse(f"^{pattern}$")
+    except Exception:
+        return None
+    if tree.state.flags & ~sre_c.SRE_FLAG_UNICODE:
+        return None
+    body = _re2_sequence(tree)
+    return None if body is None else f"\\A(?:{body})"  # re.match anchors every branch at the start
+
+
+def _re2_sequence(items: Any) -> str | None:
+    out = []
+    for op, av in items:
+        part = _re2_item(op, av)
+        if part is None:
+            return None
+        out.append(part)
+    return "".join(out)
+
+
+def _re2_item(op: Any, av: Any) -> str | None:
+    if op is sre_c.LITERAL:
+        return _re2_literal(av)
+    if op is sre_c.NOT_LITERAL:
+        return f"[^{_re2_literal(av)}]"
+    if op is sre_c.ANY:
+        return "."  # both: any character but "\n"
+    if op is sre_c.IN:
+        return _re2_class(av)
+    if op is sre_c.BRANCH:
+        branches = [_re2_sequence(b) for b in av[1]]
+        return None if None in branches else "(?:" + "|".join(branches) + ")"
+    if op is sre_c.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        body = _re2_sequence(sub)
+        return None if add_flags or del_flags or body is None else f"(?:{body})"
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+        low, high, sub = av
+        body = _re2_sequence(sub)
+        if body is None or low > 1000 or (high is not sre_c.MAXREPEAT and high > 1000):
+            return None
+        count = f"{{{low},}}" if high is sre_c.MAXREPEAT else f"{{{low},{high}}}"
+        return f"(?:{body}){count}" + ("?" if op is sre_c.MIN_REPEAT else "")
+    if op is sre_c.AT:
+        # Python's "$" also matches before a final "\n": such cells, refused by RE2, are rechecked in Python.
+        return {sre_c.AT_BEGINNING: "^", sre_c.AT_BEGINNING_STRING: r"\A", sre_c.AT_END: "$",
+                sre_c.AT_END_STRING: r"\z"}.get(av)
+    return None  # look-arounds, back-references, \b (ASCII-only in RE2), possessive repeats
+
+
+def _re2_class(items: list) -> str | None:
+    negate = bool(items) and items[0][0] is sre_c.NEGATE
+    items = items[1:] if negate else items
+    if len(items) == 1 and items[0][0] is sre_c.CATEGORY and items[0][1] in _NEGATED:
+        positive = _CATEGORIES[_NEGATED[items[0][1]]]  # \D, \W, \S alone: the complement class
+        return f"[{'' if negate else '^'}{positive}]"
+    out = []
+    for op, av in items:
+        if op is sre_c.LITERAL:
+            out.append(_re2_literal(av))
+        elif op is sre_c.RANGE:
+            out.append(f"{_re2_literal(av[0])}-{_re2_literal(av[1])}")
+        elif op is sre_c.CATEGORY and av in _CATEGORIES:
+            out.append(_CATEGORIES[av])
+        else:
+            return None
+    if not out:
+        return None
+    return f"[{'^' if negate else ''}{''.join(out)}]"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Columns
+
+
+@dataclass
+class _Column:
+    pos: int  # 0-based position in the header
+    name: str
+    type: str
+    desc: dict  # the field's descriptor ({} for a column the schema does not have)
+    kind: _Type
+    cells: pa.Array  # strings; null where the row has no such cell
+    present: np.ndarray  # a cell that is not a missing value: frictionless reads its value
+    bad: np.ndarray  # type-error
+    key: pa.Array  # comparable value, meaningful where present and not bad (not masked: that would copy it)
+    inexact: np.ndarray  # rows whose key only approximates the value: decided in Python
+    cache: dict[str, Any] = dc_field(default_factory=dict)
+    stored: np.ndarray | None = None  # a string field's cells a workbook stores as numbers, dates or booleans
+
+    def value(self, row: int) -> Any:
+        """frictionless' value of a cell (None for an empty or missing cell)."""
+        if not self.present[row]:
+            return None
+        cell = self.cells[row].as_py()
+        if cell not in self.cache:
+            self.cache[cell] = self.kind.read(cell)
+        return self.cache[cell]
+
+
+def _missing_values(desc: dict, schema: dict) -> list[str]:
+    values = desc["missingValues"] if "missingValues" in desc else schema.get("missingValues", MISSING_VALUES)
+    if not isinstance(values, list):
+        return MISSING_VALUES
+    out = [v.get("value") if isinstance(v, dict) else v for v in values]  # Data Package v2: {value, label}
+    return [v for v in out if isinstance(v, str)]
+
+
+def _column(pos: int, name: str, desc: dict, cells: pa.ChunkedArray, schema: dict) -> _Column:
+    # A field without a type is a string (Table Schema v1, as frictionless reads it); a column beyond the schema,
+    # or of a type this portal does not use (the descriptor check refuses those), is read as "any".
+    ftype = desc.get("type", "string") if desc else "any"
+    ftype = ftype if ftype in TYPES else "any"
+    kind = TYPES[ftype](desc)
+    missing = _missing_values(desc, schema)
+    cache: dict[str, Any] = {}
+    sample = cells.slice(0, DISTINCT_SAMPLE)
+    if kind.costly and len(cells) > 2 * DISTINCT_SAMPLE and pc.count_distinct(sample).as_py() * 4 < len(sample):
+        # Few distinct values (dates, categories, small numbers): read each once, then spread to the rows.
+        encoded = pc.dictionary_encode(cells.combine_chunks())
+        present, bad, key, inexact = _evaluate(kind, encoded.dictionary, missing, cache)
+        codes = _np_ints(pc.fill_null(encoded.indices, -1)).astype(np.int64)
+        has_cell = codes >= 0
+        codes = np.where(has_cell, codes, 0)
+        if len(encoded.dictionary) == 0:
+            present = bad = inexact = np.zeros(1, bool)
+            key = pa.nulls(1, kind.arrow)
+        present, bad, inexact = has_cell & present[codes], has_cell & bad[codes], has_cell & inexact[codes]
+        key = key.take(pa.array(codes))
+    else:
+        present, bad, key, inexact = _evaluate(kind, cells, missing, cache)
+    return _Column(pos, name, ftype, desc, kind, cells, present, bad, key, inexact, cache)
+
+
+def _evaluate(kind: _Type, cells: pa.Array, missing: list[str], cache: dict[str, Any]) -> tuple:
+    """(present, type-error, key, inexact) for each cell: the vector path, then frictionless' reader for the rest."""
+    present = _np(pc.is_valid(cells)) & ~_in(cells, missing)
+    ok, key = kind.fast(cells)
+    ok &= present
+    slow = np.flatnonzero(present & ~ok)
+    bad = np.zeros(len(cells), bool)
+    inexact = np.zeros(len(cells), bool)
+    if len(slow):
+        keys, good = [], []
+        for row, cell in zip(slow, cells.take(pa.array(slow)).to_pylist()):
+            if cell not in cache:
+                cache[cell] = kind.read(cell)
+            value = cache[cell]
+            if value is None:
+                bad[row] = True
+                continue
+            k, exact = kind.key_of(value)
+            keys.append(k)
+            good.append(row)
+            inexact[row] = not exact
+        if good:
+            mask = np.zeros(len(cells), bool)
+            mask[good] = True
+            key = pc.replace_with_mask(key, pa.array(mask), pa.array(keys, kind.arrow))
+    return present, bad, key, inexact
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Errors: counted in full, the first `max_errors` (in frictionless' order) turned into messages
+
+
+@dataclass
+class _Found:
+    row: int  # data row index; -1 for the header
+    order: tuple  # frictionless' order inside a row
+    make: Callable[[], tuple]  # -> (code, field, cell, vi, en, fix_vi, fix_en, first_row?)
+
+
+class _Errors:
+    def __init__(self, limit: int, numbers: np.ndarray):
+        self.limit = limit
+        self.numbers = numbers
+        self.total = 0
+        self.found: list[_Found] = []
+
+    def header(self, order: tuple, make: Callable[[], tuple]) -> None:
+        self.total += 1
+        self.found.append(_Found(-1, order, make))
+
+    def one(self, row: int, order: tuple, make: Callable[[], tuple]) -> None:
+        self.total += 1
+        self.found.append(_Found(row, order, make))
+
+    def rows(self, mask: np.ndarray, order: tuple, make: Callable[[int], tuple]) -> None:
+        rows = np.flatnonzero(mask)
+        self.total += len(rows)
+        if len(rows) > self.limit:  # the first in the file, wherever they are stored
+            rows = rows[np.argsort(self.numbers[rows], kind="stable")[: self.limit]]
+        for row in rows:
+            row = int(row)
+            self.found.append(_Found(row, order, lambda row=row: make(row)))
+
+
+def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems,
+                   sheet: str | None = None, encoding: str = "utf-8", max_errors: int = 1000,
+                   dialect: dict | None = None) -> TableResult:
+    """Check a table's header and rows against its Table Schema; record problems, return counts."""
+    started = time.perf_counter()
+    try:
+        return _validate(Path(path), fmt, schema, rel, resource, problems, sheet, encoding, max_errors, started,
+                         dialect)
+    except Exception as exc:  # a bug must not take the whole gate down with it: report it, refuse the table
+        problems.error(rel, f"lỗi khi kiểm tra bảng ({type(exc).__name__}: {exc}); bảng chưa được kiểm tra.",
+                       f"the row checks failed ({type(exc).__name__}: {exc}); the table is not checked.",
+                       "báo cho người vận hành cổng dữ liệu, kèm tệp này.", "tell the portal's operator, with this file.",
+                       code="table-check-error", resource=resource)
+        return TableResult(0, 0, 1, time.perf_counter() - started)
+
+
+def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems, sheet: str | None,
+              encoding: str, max_errors: int, started: float, dialect: dict | None = None) -> TableResult:
+    schema = schema if isinstance(schema, dict) else {}
+    fields = [f for f in schema.get("fields") or [] if isinstance(f, dict)] \
+        if isinstance(schema.get("fields"), list) else []
+    names = [f.get("name") if isinstance(f.get("name"), str) else "" for f in fields]
+    where_sheet = f"trang tính “{sheet}”, " if sheet else ""
+
+    def record(code: str, vi: str, en: str, fix_vi: str, fix_en: str, row: int | None = None, field: str = "",
+               cell: str | None = None) -> None:
+        where = where_sheet + (f"dòng {row}" if row is not None else "") + (f", cột “{field}”" if field else "")
+        problems.error(rel, vi, en, fix_vi, fix_en, where=where.strip(", "), code=code, resource=resource, row=row,
+                       field=field, cell=None if cell is None else cell[:CELL_KEPT])
+
+    try:
+        grid = read(path, fmt, sheet, encoding, len(fields), dialect)
+    except TableReadError as exc:
+        record(exc.code, exc.vi, exc.en, exc.fix_vi, exc.fix_en)
+        return TableResult(0, len(fields), 1, time.perf_counter() - started)
+    skipped = describe_skipped(grid.layout)
+    if skipped:
+        header = ", ".join(map(str, grid.layout.header_rows))
+        problems.warning(rel, f"{where_sheet}bảng bắt đầu ở dòng tiêu đề {header}; đã bỏ qua {skipped[0]}.",
+                         f"{where_sheet.replace('trang tính', 'sheet')}the table's header is row {header}; "
+                         f"left out {skipped[1]}.",
+                         "kiểm tra rằng đây đúng là các dòng không phải dữ liệu; nếu sai, xóa khối tiêu đề, dòng tổng và "
+                         "khối ký tên khỏi tệp để bảng chỉ còn dòng tiêu đề và dữ liệu.",
+                         "check these are indeed not data; if not, delete the title block, total rows and signature "
+                         "block from the file so that it holds only the header and the data.",
+                         where=where_sheet.strip(", "), code="rows-skipped", resource=resource)
+    if not grid.labels and grid.rows == 0:
+        record("source-error", "bảng trống: không có dòng tiêu đề và dữ liệu.", "the table is empty: no header, no rows.",
+               "ghi dòng tiêu đề (tên các cột theo đặc tả) và dữ liệu vào tệp.",
+               "write the header row (the schema's field names) and the data into the file.")
+        return TableResult(0, len(fields), 1, time.perf_counter() - started)
+
+    errors = _Errors(max(max_errors, 0), grid.numbers)
+    _check_header(grid.labels, names, errors)
+    width = len(grid.labels) if grid.labels else len(fields)
+    # frictionless pairs the columns with the schema by position; columns beyond the schema are read as "any".
+    expected = _expected_names(grid.labels, names, width)
+    columns = [_column(j, expected[j], fields[j] if j < len(fields) else {},
+                       grid.columns[j] if j < len(grid.columns) else pa.chunked_array([pa.nulls(grid.rows, pa.string())]),
+                       schema)
+               for j in range(width)]
+    for c in columns:
+        stored = grid.typed.get(c.pos)
+        if stored is not None and c.type == "string":
+            # frictionless reads a workbook's number, date or boolean cell as that value, never as a string: a
+            # string field refuses it (and a code or phone stored as a number has lost its leading zeros).
+            c.stored = stored & c.present
+            c.bad = c.bad | c.stored
+    _check_rows(grid, columns, schema, expected, errors)
+
+    # The first max_errors in frictionless' order: the header, then row by row.
+    chosen = sorted(errors.found, key=lambda f: (-1 if f.row < 0 else grid.numbers[f.row], f.order))[:max_errors] \
+        if max_errors > 0 else []
+    for found in chosen:
+        code, field, cell, vi, en, fix_vi, fix_en = found.make()
+        row = 1 if found.row < 0 else int(grid.numbers[found.row])
+        record(code, vi, en, fix_vi, fix_en, row=row, field=field, cell=cell)
+    if errors.total > len(chosen):
+        problems.warning(rel, f"bảng có tổng cộng {errors.total} lỗi; chỉ liệt kê {len(chosen)} lỗi đầu tiên.",
+                         f"the table has {errors.total} errors in all; only the first {len(chosen)} are listed.",
+                         "sửa các lỗi đã liệt kê (thường cùng một nguyên nhân) rồi kiểm tra lại.",
+                         "fix the errors listed (often one cause) and validate again.",
+                         where=where_sheet.strip(", "), code="error-limit", resource=resource)
+    return TableResult(grid.rows, len(fields), errors.total, time.perf_counter() - started, grid)
+
+
+def _expected_names(labels: list[str], names: list[str], width: int) -> list[str]:
+    """The field name frictionless gives each column: the schema's, or the label (made unique) beyond it."""
+    raw = [names[j] if j < len(names) else labels[j] for j in range(width)]
+    out, used = [], set()
+    for name in raw:
+        new, suffix = name, 2
+        while new in used:
+            new, suffix = f"{name}{suffix}", suffix + 1
+        out.append(new)
+        used.add(new)
+    return [names[j] if j < len(names) else out[j] for j in range(width)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Header
+
+
+def _check_header(labels: list[str], names: list[str], errors: _Errors) -> None:
+    if not labels:  # frictionless: an empty first row means no header, so nothing to compare
+        return
+    for j in range(len(names), len(labels)):
+        label = labels[j]
+        errors.header((0, j), lambda j=j, label=label: (
+            "extra-label", "", label,
+            f"cột thứ {j + 1} (tiêu đề “{_show(label)}”) không có trong đặc tả dữ liệu (schema).",
+            f"column {j + 1} (label “{_show(label)}”) is not in the Table Schema.",
+            "thêm cột này vào “fields” của đặc tả (đúng vị trí), hoặc xóa cột khỏi bảng.",
+            "add the column to the schema's “fields” (at this position), or delete it from the table."))
+    for j in range(len(labels), len(names)):
+        name = names[j]
+        errors.header((1, j), lambda j=j, name=name: (
+            "missing-label", name, "",
+            f"bảng thiếu cột “{name}” (cột thứ {j + 1} trong đặc tả); bảng chỉ có {len(labels)} cột.",
+            f"the table lacks column “{name}” (field {j + 1} of the schema); it has only {len(labels)} columns.",
+            f"thêm cột “{name}” vào bảng, hoặc bỏ cột khỏi “fields” của đặc tả nếu không dùng.",
+            f"add column “{name}” to the table, or remove it from the schema's “fields” if unused."))
+    for j, (name, label) in enumerate(zip(names, labels)):
+        if not label:
+            errors.header((2, j, 0), lambda j=j, name=name: (
+                "blank-label", name, "",
+                f"cột thứ {j + 1} không có tiêu đề; đặc tả gọi cột này là “{name}”.",
+                f"column {j + 1} has no header label; the schema calls it “{name}”.",
+                f"ghi “{name}” vào ô tiêu đề của cột thứ {j + 1} (dòng 1).",
+                f"write “{name}” in the header cell of column {j + 1} (row 1)."))
+            continue
+        earlier = [k + 1 for k in range(j) if labels[k] == label]
+        if earlier:
+            errors.header((2, j, 1), lambda j=j, name=name, label=label, earlier=earlier: (
+                "duplicate-label", name, label,
+                f"tiêu đề “{_show(label)}” của cột thứ {j + 1} trùng với cột thứ {', '.join(map(str, earlier))}.",
+                f"the label “{_show(label)}” of column {j + 1} repeats column {', '.join(map(str, earlier))}.",
+                f"mỗi cột cần một tiêu đề riêng: đặc tả gọi cột thứ {j + 1} là “{name}”.",
+                f"every column needs its own label: the schema calls column {j + 1} “{name}”."))
+        elif label != name:
+            errors.header((2, j, 2), lambda j=j, name=name, label=label: (
+                "incorrect-label", name, label,
+                f"tiêu đề cột thứ {j + 1} là “{_show(label)}” nhưng đặc tả ghi “{name}”.",
+                f"column {j + 1} is labelled “{_show(label)}” but the schema names it “{name}”.",
+                f"đổi tiêu đề thành “{name}”, hoặc sửa “name” trong đặc tả; các cột phải theo đúng thứ tự của “fields”.",
+                f"rename the label to “{name}”, or change the schema's “name”; columns must follow the order of “fields”."))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows
+
+
+def _check_rows(grid: Table, columns: list[_Column], schema: dict, expected: list[str], errors: _Errors) -> None:
+    n = grid.rows
+    blank_row = np.ones(n, bool)
+    for column in columns:
+        blank_row &= ~column.present & ~column.bad
+    if n:
+        errors.rows(blank_row, (0, -1), lambda r: (
+            "blank-row", "", None, f"dòng {grid.numbers[r]} trống.", f"row {grid.numbers[r]} is blank.",
+            "xóa dòng trống (kể cả dòng chỉ có dấu phẩy).", "delete the blank row (a row of commas too)."))
+    for column in columns:
+        _check_cells(grid, column, ~blank_row, errors)
+    width = len(columns)
+    kept = 0  # extra cells are listed up to the limit, counted in full
+    for r, cells in sorted(grid.extras.items()):
+        if blank_row[r]:
+            continue
+        shown = cells[: max(errors.limit - kept, 0)]
+        kept += len(shown)
+        errors.total += len(cells) - len(shown)
+        for k, cell in enumerate(shown):
+            errors.one(r, (1, width + k), lambda r=r, k=k, cell=cell: (
+                "extra-cell", "", cell,
+                f"dòng {grid.numbers[r]} có ô thừa ở cột thứ {width + k + 1} (“{_show(cell)}”), trong khi tiêu đề chỉ có {width} cột.",
+                f"row {grid.numbers[r]} has an extra cell in column {width + k + 1} (“{_show(cell)}”); the header has {width} columns.",
+                "nếu nội dung có dấu phẩy, đặt cả ô trong ngoặc kép (\"...\"); nếu không, xóa ô thừa hoặc thêm cột vào tiêu đề và đặc tả.",
+                "if the text holds a comma, put the whole cell in double quotes (\"...\"); otherwise delete the extra cell "
+                "or add the column to the header and the schema."))
+    for column in columns:
+        missing = _np(pc.is_null(column.cells)) & ~blank_row
+        if missing.any():
+            errors.rows(missing, (2, column.pos), lambda r, c=column: (
+                "missing-cell", c.name, "",
+                f"dòng {grid.numbers[r]} thiếu ô của cột “{c.name}” (cột thứ {c.pos + 1}).",
+                f"row {grid.numbers[r]} has no cell for field “{c.name}” (column {c.pos + 1}).",
+                "bổ sung đủ ô cho dòng (thêm dấu phẩy phân cách; ô có thể để trống).",
+                "complete the row (add the separating commas; the cell may be empty)."))
+    for column in columns:
+        if column.desc and _constraints(column.desc).get("unique"):
+            _check_unique(grid, column, errors)
+    keys = schema.get("primaryKey")
+    keys = [keys] if isinstance(keys, str) else keys if isinstance(keys, list) else []
+    if keys and all(isinstance(k, str) for k in keys) and set(keys) <= set(expected):
+        by_name = {c.name: c for c in columns}
+        _check_primary_key(grid, [by_name[k] for k in keys], errors)
+
+
+def _constraints(desc: dict) -> dict:
+    value = desc.get("constraints")
+    return value if isinstance(value, dict) else {}
+
+
+def _check_cells(grid: Table, c: _Column, not_blank: np.ndarray, errors: _Errors) -> None:
+    numbers = grid.numbers
+    if c.bad.any():
+        errors.rows(c.bad, (0, c.pos, 0), lambda r: ("type-error", c.name, c.cells[r].as_py(),
+                                                    *(_stored_message if c.stored is not None and c.stored[r]
+                                                      else _type_message)(c, int(numbers[r]), c.cells[r].as_py())))
+    constraints = _constraints(c.desc)
+    supported = SUPPORTED_CONSTRAINTS.get(c.type, NUMERIC_CONSTRAINTS)
+    valued = c.present & ~c.bad
+    for index, name in enumerate(supported):
+        constraint = constraints.get(name)
+        if constraint is None:
+            continue
+        order = (0, c.pos, 1 + index)
+        try:
+            if name == "required":
+                if constraint:
+                    failed = ~c.present & ~c.bad & not_blank
+                    errors.rows(failed, order, lambda r: (
+                        "constraint-error", c.name, "",
+                        f"dòng {numbers[r]}, cột “{c.name}”: ô trống nhưng cột này bắt buộc phải có giá trị (required).",
+                        f"row {numbers[r]}, field “{c.name}”: the cell is empty but the field is required.",
+                        f"điền giá trị cho cột “{c.name}”; nếu cột được phép trống, bỏ “required: true” trong đặc tả.",
+                        f"fill in “{c.name}”; if it may be empty, remove “required: true” from the schema."))
+            elif name in ("minLength", "maxLength"):
+                if not isinstance(constraint, (int, float)):
+                    continue
+                lengths = _lengths(c.cells)
+                failed = valued & ((lengths < constraint) if name == "minLength" else (lengths > constraint))
+                errors.rows(failed, order, lambda r, name=name, limit=constraint: _length_message(
+                    c, int(numbers[r]), c.cells[r].as_py(), name, limit))
+            elif name == "pattern":
+                failed = _pattern_failures(c, f"{constraint}", valued)
+                errors.rows(failed, order, lambda r, p=constraint: _pattern_message(c, int(numbers[r]), c.cells[r].as_py(), p))
+            elif name == "enum":
+                if not isinstance(constraint, list):
+                    continue
+                failed = _enum_failures(c, constraint, valued)
+                errors.rows(failed, order, lambda r, e=constraint: _enum_message(c, int(numbers[r]), c.cells[r].as_py(), e))
+            else:
+                failed = _bound_failures(c, name, constraint, valued)
+                if failed is not None:
+                    errors.rows(failed, order, lambda r, name=name, b=constraint: _bound_message(
+                        c, int(numbers[r]), c.cells[r].as_py(), name, b))
+        except (TypeError, ValueError, re.error, pa.ArrowException):
+            continue  # a constraint frictionless cannot apply either; the descriptor check reports it
+
+
+def _python_rows(c: _Column, rows: np.ndarray, test: Callable[[Any], bool]) -> np.ndarray:
+    """Rows (of `rows`) failing `test` on frictionless' own values."""
+    failed = np.zeros(len(c.cells), bool)
+    for r in np.flatnonzero(rows):
+        value = c.value(int(r))
+        try:
+            failed[r] = not test(value)
+        except (TypeError, ArithmeticError):
+            failed[r] = False  # naive against aware, signalling NaN: frictionless would stop; we do not
+    return failed
+
+
+def _pattern_failures(c: _Column, pattern: str, valued: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compiled = re.compile(f"^{pattern}$")
+    test = lambda v: compiled.match(v) is not None  # noqa: E731
+    regex = re2_pattern(pattern)
+    try:
+        failed = valued & ~_matches(c.cells, regex) if regex is not None else None
+    except pa.ArrowException:  # RE2 refused it (too large...)
+        failed = None
+    if failed is None:
+        return _python_rows(c, valued, test)
+    # RE2's "$" is the end of the text, Python's also the place before a final "\n": RE2 matches only where
+    # Python does, and a cell RE2 refuses but Python may accept ends with "\n". Python decides those.
+    rows = np.flatnonzero(failed)
+    recheck = np.zeros(len(c.cells), bool)
+    if len(rows):
+        recheck[rows[_np(pc.ends_with(c.cells.take(pa.array(rows)), "\n"))]] = True
+    return (failed & ~recheck) | _python_rows(c, recheck, test)
+
+
+def _enum_failures(c: _Column, enum: list, valued: np.ndarray) -> np.ndarray:
+    allowed = []
+    for item in enum:
+        try:
+            value = c.kind.read(item)
+        except Exception:
+            value = None
+        if value is not None:
+            allowed.append(value)
+    exact_keys, rough_keys = [], []
+    for value in allowed:
+        key, exact = c.kind.key_of(value)
+        (exact_keys if exact else rough_keys).append(key)
+    vector = valued & ~c.inexact
+    in_exact = _np(pc.is_in(c.key, value_set=pa.array(exact_keys, c.kind.arrow))) if exact_keys else np.zeros(len(c.cells), bool)
+    python = c.inexact & valued
+    if rough_keys:
+        python |= vector & _np(pc.is_in(c.key, value_set=pa.array(rough_keys, c.kind.arrow)))
+    failed = vector & ~in_exact & ~python
+    return failed | _python_rows(c, python, lambda v: v in allowed)
+
+
+BOUNDS = {"minimum": (operator.ge, pc.greater_equal), "maximum": (operator.le, pc.less_equal),
+          "exclusiveMinimum": (operator.gt, pc.greater), "exclusiveMaximum": (operator.lt, pc.less)}
+
+
+def _bound_failures(c: _Column, name: str, constraint: Any, valued: np.ndarray) -> np.ndarray | None:
+    bound = c.kind.read(constraint)
+    if bound is None:
+        return None
+    python_test, vector_test = BOUNDS[name]
+    key, exact = c.kind.key_of(bound)
+    vector = valued & ~c.inexact
+    scalar = pa.scalar(key, c.kind.arrow)
+    passed = _np(vector_test(c.key, scalar))
+    python = c.inexact & valued
+    if not exact:  # equal keys do not mean equal values: let Python compare
+        python |= vector & _np(pc.equal(c.key, scalar))
+    failed = vector & ~passed & ~python
+    return failed | _python_rows(c, python, lambda v: v == v and python_test(v, bound))
+
+
+def _check_unique(grid: Table, c: _Column, errors: _Errors) -> None:
+    considered = c.present & ~c.bad
+    dup, first = _duplicates([c], [c.key], considered, grid.numbers)
+    numbers = grid.numbers
+    errors.rows(dup, (3, c.pos), lambda r: (
+        "unique-error", c.name, c.cells[r].as_py(),
+        f"dòng {numbers[r]}, cột “{c.name}”: “{_show(c.cells[r].as_py())}” trùng với dòng {numbers[first[r]]}, "
+        f"nhưng cột này không được có giá trị lặp (unique).",
+        f"row {numbers[r]}, field “{c.name}”: “{_show(c.cells[r].as_py())}” repeats row {numbers[first[r]]}, "
+        f"but the field's values must be unique.",
+        "sửa hoặc xóa dòng trùng; nếu cột được phép lặp, bỏ “unique: true” trong đặc tả.",
+        "correct or delete the repeated row; if repeats are allowed, remove “unique: true” from the schema."))
+
+
+def _check_primary_key(grid: Table, key: list[_Column], errors: _Errors) -> None:
+    n = grid.rows
+    numbers = grid.numbers
+    names = ", ".join(c.name for c in key)
+    empty = np.ones(n, bool)
+    for c in key:
+        empty &= ~(c.present & ~c.bad)
+    errors.rows(empty, (4,), lambda r: (
+        "primary-key", "", None,
+        f"dòng {numbers[r]}: khóa chính ({names}) để trống.", f"row {numbers[r]}: the primary key ({names}) is empty.",
+        "mỗi dòng cần giá trị khóa chính riêng: điền vào, hoặc xóa dòng nếu đây là dòng trống.",
+        "every row needs its own primary key value: fill it in, or delete the row if it is blank."))
+    # Empty key cells are None to frictionless, equal to one another whatever the missing value was (one
+    # column: rows with an empty key are not compared at all).
+    keys = [c.key if len(key) == 1 or (c.present & ~c.bad).all() else
+            pc.if_else(pa.array(c.present & ~c.bad), c.key, pa.scalar(None, c.kind.arrow)) for c in key]
+    dup, first = _duplicates(key, keys, ~empty, numbers)
+
+    def message(r: int) -> tuple:
+        values = ", ".join(_show(c.cells[r].as_py() or "") for c in key)
+        return ("primary-key", "", values,
+                f"dòng {numbers[r]}: khóa chính ({names}) = ({values}) trùng với dòng {numbers[first[r]]}.",
+                f"row {numbers[r]}: the primary key ({names}) = ({values}) repeats row {numbers[first[r]]}.",
+                "mỗi dòng cần một khóa chính riêng: sửa giá trị hoặc xóa dòng trùng.",
+                "every row needs its own primary key: correct the values or delete the repeated row.")
+
+    errors.rows(dup, (4,), message)
+
+
+def _duplicates(key: list[_Column], keys: list[pa.Array], considered: np.ndarray,
+                numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose key (one or several columns, nulls equal) repeats an earlier row's, and that earlier row.
+
+    Vectorized (a stable sort for numbers and dates, hashing for text); groups holding an approximate key
+    are then settled on frictionless' values.
+    """
+    n = len(considered)
+    dup = np.zeros(n, bool)
+    first = np.arange(n)
+    rows = np.flatnonzero(considered)
+    if len(rows) < 2:
+        return dup, first
+    reordered = bool(np.any(np.diff(numbers[rows]) < 0))
+    if reordered:  # rows set aside by the reader: back in file order
+        rows = rows[np.argsort(numbers[rows], kind="stable")]
+    values = [k if len(rows) == n and not reordered else k.take(pa.array(rows)) for k in keys]
+    group = _first_of_group(values)  # position (in rows) of the first row with the same key
+    dup[rows] = group != np.arange(len(rows))
+    first[rows] = rows[group]
+    # Approximate keys: redo their groups with frictionless' values.
+    rough = np.zeros(len(rows), bool)
+    for c in key:
+        rough |= c.inexact[rows]
+    if rough.any():
+        groups: dict[int, list[int]] = {}
+        for position in np.flatnonzero(np.isin(group, group[rough])):
+            groups.setdefault(int(group[position]), []).append(int(rows[position]))
+        for members in groups.values():
+            seen: dict[Any, int] = {}
+            for r in members:  # in file order
+                # Read afresh: frictionless' values are new objects, and NaN equals only itself as one object.
+                value = tuple(c.kind.read(c.cells[r].as_py()) if c.present[r] else None for c in key)
+                try:
+                    earlier = seen.setdefault(value, r)
+                except TypeError:  # unhashable (a signalling NaN): never equal
+                    earlier = r
+                dup[r] = earlier != r
+                first[r] = earlier
+    return dup, first
+
+
+def _first_of_group(values: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
+    """For each row, the first row with an equal key (nulls equal to one another)."""
+    if len(values) == 1 and values[0].null_count == 0:
+        column = values[0]
+        if not pa.types.is_string(column.type):
+            # Numbers, dates, times: a stable sort puts equal values together, earliest first.
+            plain = _np_ints(column if pa.types.is_floating(column.type) else
+                             column.cast(pa.int32() if pa.types.is_date32(column.type) else
+                                         pa.int8() if pa.types.is_boolean(column.type) else pa.int64()))
+            order = np.argsort(plain, kind="stable")
+            ordered = plain[order]
+            return _runs(order, np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+        in_order = _np(pc.less_equal(column.slice(0, len(column) - 1), column.slice(1)))
+        if in_order.mean() > 0.99:
+            # Text (nearly) in order, as codes and ids usually are: arrow's stable sort is quick on it, and
+            # quicker than hashing.
+            order = np.arange(len(column)) if in_order.all() else _np_ints(pc.sort_indices(column))
+            ordered = column.take(pa.array(order)) if not in_order.all() else column
+            same = _np(pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1)))
+            return _runs(order, np.concatenate([[True], ~same]))
+    codes = None
+    for column in values:
+        if pa.types.is_floating(column.type):
+            column = pc.add(column, 0.0)  # -0.0 is 0.0
+        part = _codes(column)
+        codes = part if codes is None else _codes(pa.array(codes * (int(part.max()) + 1) + part))
+    # Codes are numbered in order of first appearance: a row is first in its group when its code is new.
+    starts = np.flatnonzero(codes > np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])))
+    return starts[codes]
+
+
+def _runs(order: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """First row of each run of equal values in a stable sort `order` (`start` marks where a run begins)."""
+    run_start = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
+    group = np.empty(len(order), np.int64)
+    group[order] = order[run_start]
+    return group
+
+
+def _codes(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Dictionary codes, numbered in order of first appearance; null is a value like the others."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return _np_ints(pc.dictionary_encode(values, null_encoding="encode").indices).astype(np.int64)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Messages: what is wrong and what to change, for an agency clerk
+
+
+TYPE_NAMES = {
+    "string": ("văn bản", "text"), "integer": ("số nguyên (integer)", "an integer"), "number": ("số (number)", "a number"),
+    "boolean": ("giá trị đúng/sai (boolean)", "a boolean"), "date": ("ngày (date)", "a date"),
+    "datetime": ("ngày giờ (datetime)", "a date and time"), "time": ("giờ (time)", "a time"),
+    "year": ("năm (year)", "a year"), "yearmonth": ("tháng năm (yearmonth)", "a year and month"),
+}
+STRING_FORMATS = {"email": ("địa chỉ email hợp lệ", "a valid e-mail address"),
+                  "uri": ("địa chỉ URI/URL đầy đủ (có phần “https:”)", "a full URI/URL (with “https:”)"),
+                  "uuid": ("mã UUID", "a UUID"), "binary": ("dữ liệu base64", "base64 data")}
+
+
+def _show(cell: Any) -> str:
+    text = "" if cell is None else str(cell)
+    return text if len(text) <= CELL_SHOWN else text[: CELL_SHOWN - 1] + "…"
+
+
+def _stored_message(c: _Column, row: int, cell: str) -> tuple[str, str, str, str]:
+    return (f"dòng {row}, cột “{c.name}”: ô “{_show(cell)}” được bảng tính lưu dạng số (hoặc ngày, đúng/sai), "
+            "không phải văn bản; mã và số điện thoại lưu dạng số đã mất số 0 ở đầu.",
+            f"row {row}, field “{c.name}”: the workbook stores “{_show(cell)}” as a number (or a date or boolean), not "
+            "as text; codes and phone numbers stored as numbers have lost their leading zeros.",
+            "trong Excel chọn cả cột, định dạng là Văn bản (Format Cells > Text), nhập lại giá trị (kể cả số 0 ở đầu) "
+            "rồi lưu; hoặc đổi “type” của cột trong đặc tả nếu cột thực sự là số.",
+            "in Excel select the column, format it as Text (Format Cells > Text), type the values again (leading zeros "
+            "too) and save; or change the field's “type” in the schema if it really holds numbers.")
+
+
+def _type_message(c: _Column, row: int, cell: str) -> tuple[str, str, str, str]:
+    at_vi, at_en = f"dòng {row}, cột “{c.name}”", f"row {row}, field “{c.name}”"
+    fmt = c.kind.format
+    if c.type == "string":
+        what_vi, what_en = STRING_FORMATS.get(fmt, TYPE_NAMES["string"])
+    else:
+        what_vi, what_en = TYPE_NAMES[c.type]
+    vi = f"{at_vi}: “{_show(cell)}” không phải {what_vi}."
+    en = f"{at_en}: “{_show(cell)}” is not {what_en}."
+    change_vi = "hoặc sửa “type” của cột trong đặc tả nếu khai báo sai."
+    change_en = "or correct the field's “type” in the schema if it is wrong."
+    if c.type == "integer":
+        fix = ("ghi số nguyên bằng chữ số, không có dấu phân cách hàng nghìn, đơn vị hay chữ (ví dụ 1500); để trống nếu không có số liệu, ",
+               "write the integer in digits, without thousands separators, units or words (e.g. 1500); leave it empty if unknown, ")
+    elif c.type == "number":
+        decimal = c.desc.get("decimalChar", ".")
+        fix = (f"ghi số bằng chữ số, dấu thập phân là “{decimal}”, không có đơn vị hay chữ (ví dụ 12{decimal}5); "
+               "nếu bảng dùng dấu phẩy thập phân, khai báo “decimalChar: ','” trong đặc tả, ",
+               f"write the number in digits with “{decimal}” as decimal mark, without units or words (e.g. 12{decimal}5); "
+               "if the table uses a decimal comma, declare “decimalChar: ','” in the schema, ")
+    elif c.type == "boolean":
+        trues, falses = c.kind.trues, c.kind.falses  # type: ignore[attr-defined]
+        fix = (f"dùng một trong các giá trị {', '.join(trues + falses)} (hoặc khai báo “trueValues”/“falseValues” trong đặc tả), ",
+               f"use one of {', '.join(trues + falses)} (or declare “trueValues”/“falseValues” in the schema), ")
+    elif c.type in ("date", "datetime", "time"):
+        example = {"date": ("YYYY-MM-DD, ví dụ 2024-03-15", "YYYY-MM-DD, e.g. 2024-03-15"),
+                   "datetime": ("YYYY-MM-DDTHH:MM:SS, ví dụ 2024-03-15T08:30:00", "YYYY-MM-DDTHH:MM:SS, e.g. 2024-03-15T08:30:00"),
+                   "time": ("HH:MM:SS, ví dụ 08:30:00", "HH:MM:SS, e.g. 08:30:00")}[c.type]
+        if fmt not in ("default", "any"):
+            fix = (f"ghi theo định dạng “{fmt}” đã khai báo và kiểm tra ngày có thật (ví dụ không có 30/02), ",
+                   f"write it in the declared format “{fmt}” and check the date exists (no 30 February), ")
+        else:
+            fix = (f"ghi theo dạng {example[0]} và kiểm tra ngày có thật; nếu cả bảng dùng dạng khác, khai báo “format” (ví dụ \"%d/%m/%Y\"), ",
+                   f"write it as {example[1]} and check the date exists; if the whole table uses another form, declare “format” "
+                   "(e.g. \"%d/%m/%Y\"), ")
+    elif c.type == "year":
+        fix = ("ghi năm bằng 4 chữ số (ví dụ 2024), ", "write the year as 4 digits (e.g. 2024), ")
+    elif c.type == "yearmonth":
+        fix = ("ghi theo dạng YYYY-MM (ví dụ 2024-03), ", "write it as YYYY-MM (e.g. 2024-03), ")
+    else:
+        fix = (f"ghi {what_vi} (hoặc để trống nếu không có), ", f"write {what_en} (or leave it empty), ")
+    return vi, en, "sửa ô dữ liệu: " + fix[0] + change_vi, "correct the cell: " + fix[1] + change_en
+
+
+def _length_message(c: _Column, row: int, cell: str, name: str, limit: Any) -> tuple:
+    length = len(cell)
+    if name == "minLength":
+        vi, en = f"ngắn hơn {limit} ký tự (chỉ có {length})", f"is shorter than {limit} characters ({length})"
+    else:
+        vi, en = f"dài hơn {limit} ký tự (có {length})", f"is longer than {limit} characters ({length})"
+    return ("constraint-error", c.name, cell,
+            f"dòng {row}, cột “{c.name}”: “{_show(cell)}” {vi}.", f"row {row}, field “{c.name}”: “{_show(cell)}” {en}.",
+            f"sửa ô dữ liệu cho đúng độ dài, hoặc sửa “{name}” trong đặc tả nếu giới hạn sai.",
+            f"correct the cell's length, or the schema's “{name}” if the limit is wrong.")
+
+
+def _pattern_message(c: _Column, row: int, cell: str, pattern: Any) -> tuple:
+    return ("constraint-error", c.name, cell,
+            f"dòng {row}, cột “{c.name}”: “{_show(cell)}” không đúng mẫu quy định (pattern “{pattern}”).",
+            f"row {row}, field “{c.name}”: “{_show(cell)}” does not match the pattern “{pattern}”.",
+            "sửa ô dữ liệu theo mẫu (ví dụ mã phải đủ số chữ số, giữ số 0 ở đầu; không có khoảng trắng thừa), hoặc sửa “pattern” trong đặc tả.",
+            "correct the cell to match (e.g. codes need all their digits, leading zeros kept, no stray spaces), or the schema's “pattern”.")
+
+
+def _enum_message(c: _Column, row: int, cell: str, enum: list) -> tuple:
+    allowed = ", ".join(f"“{_show(v)}”" for v in enum[:20]) + (", …" if len(enum) > 20 else "")
+    return ("constraint-error", c.name, cell,
+            f"dòng {row}, cột “{c.name}”: “{_show(cell)}” không thuộc danh sách giá trị cho phép: {allowed}.",
+            f"row {row}, field “{c.name}”: “{_show(cell)}” is not one of the allowed values: {allowed}.",
+            "dùng đúng một giá trị trong danh sách (kể cả dấu tiếng Việt, chữ hoa/thường và khoảng trắng), hoặc bổ sung giá trị vào “enum” trong đặc tả.",
+            "use one of the listed values exactly (accents, case and spaces too), or add the value to the schema's “enum”.")
+
+
+def _bound_message(c: _Column, row: int, cell: str, name: str, bound: Any) -> tuple:
+    vi, en = {"minimum": ("nhỏ hơn giá trị tối thiểu", "is below the minimum"),
+              "maximum": ("lớn hơn giá trị tối đa", "is above the maximum"),
+              "exclusiveMinimum": ("phải lớn hơn", "must be greater than"),
+              "exclusiveMaximum": ("phải nhỏ hơn", "must be less than")}[name]
+    return ("constraint-error", c.name, cell,
+            f"dòng {row}, cột “{c.name}”: “{_show(cell)}” {vi} {bound}.",
+            f"row {row}, field “{c.name}”: “{_show(cell)}” {en} {bound}.",
+            f"kiểm tra và sửa ô dữ liệu (nhầm đơn vị, thừa/thiếu chữ số?), hoặc sửa “{name}” trong đặc tả nếu giới hạn sai.",
+            f"check and correct the cell (wrong unit, a digit too many?), or the schema's “{name}” if the limit is wrong.")

@@ -1,0 +1,202 @@
+"""`opendata validate`: the gate every pull request passes before it can publish (Articles 3.3, 7.1, 8.1, 9.1).
+
+catalog/ + data/ -> model (loader checks) -> per-dataset checks (descriptor,
+files, encoding, rows, personal data, API) -> a Report. The build runs the
+same gate, so what validate refuses is never published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.portal.catalog import load_catalog
+from generator.gate import api, descriptor, ownership
+from generator.gate.standards import check_standards
+from generator.portal.datasets import load_datasets
+from generator.problems import InputError, Problem, Problems
+from generator.portal.model import Catalog, Dataset, Resource
+
+LEGACY_ENCODINGS = {"windows-1258", "tcvn3", "vni"}
+
+
+@dataclass
+class Stats:
+    datasets: int = 0
+    resources: int = 0
+    tables: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Draft:
+    """A Table Schema drafted for a table that came without one, to paste under its resource."""
+
+    file: str  # the descriptor
+    resource: str
+    where: str  # resources[i]
+    yaml: str  # “schema:” block, ready to paste
+    ascii_header: list[str] | None = None  # the header row that would give ASCII field names
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # dataset folders checked in full
+    stats: Stats = field(default_factory=Stats)
+    author: str = ""
+    since: str = ""
+    # Resources whose published copy must be converted to UTF-8: (dataset id, resource name) -> encoding
+    conversions: dict[tuple[str, str], str] = field(default_factory=dict)
+    drafts: list[Draft] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def validate(root: Path, since: str | None = None, author: str | None = None, offline: bool = False,
+             max_errors: int = 1000) -> Report:
+    started = time.perf_counter()
+    report = Report(author=author or "", since=since or "")
+    problems = Problems()
+    changed: list[str] | None = None
+    if since:
+        changed = ownership.changed_files(root, since)
+    if author:
+        if changed is None:
+            raise ValueError("--author needs --changed-since")
+        base = ownership.merge_base(root, since)
+        perms = ownership.permissions_at(root, base)
+        ownership.check_ownership(changed, author, perms, problems)
+        ownership.check_reviewer_keys(root, base, changed, author, perms, problems)
+    try:
+        catalog = load_catalog(root)
+    except InputError as exc:
+        report.problems = problems.items + exc.problems
+        return report
+    incomplete: list[Dataset] = []
+    datasets = load_datasets(root, catalog, problems, incomplete)
+
+    def in_change(d: Dataset) -> bool:
+        return changed is None or any(c == d.rel_folder or c.startswith(d.rel_folder + "/") for c in changed)
+
+    selected = [d for d in datasets if in_change(d)]
+    for dataset in selected:
+        check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors)
+    check_standards(catalog, selected, problems)
+    for dataset in incomplete:
+        if in_change(dataset):
+            for resource in dataset.unspecified:
+                _draft_schema(dataset, resource, problems, report)
+    report.problems = problems.items
+    report.checked = [d.rel_folder for d in selected]
+    report.stats.datasets = len(selected)
+    report.stats.seconds = time.perf_counter() - started
+    return report
+
+
+def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report: Report, offline: bool = False,
+                  max_errors: int = 1000, readings: Path | None = None) -> None:
+    """Check one dataset. `readings`: a folder where each table is saved as the gate read it (the build's
+    outputs are made from these, never from a second reading)."""
+    from generator.tables import reader
+    from generator.gate import files, personal, rows as tables
+    from generator.gate.encoding import check_encoding, decode
+
+    descriptor.check_descriptor(dataset, catalog, problems)
+    decision = dataset.descriptor.get("personal_data")
+    sniffed: dict[Path, str | None] = {}
+    for resource in dataset.resources:
+        report.stats.resources += 1
+        if resource.is_api:
+            api.check_api(dataset, resource, problems, offline=offline)
+            continue
+        rel = f"{dataset.rel_folder}/{resource.path}"
+        if resource.source not in sniffed:  # two sheets of one workbook: check the file once
+            sniffed[resource.source] = files.check_file(resource.source, resource.format, rel, problems)
+        if sniffed[resource.source] is None or not resource.tabular or resource.schema is None:
+            continue
+        source = resource.source
+        encoding = "utf-8"
+        with contextlib.ExitStack() as scratch:
+            if resource.format == "csv":
+                detected = check_encoding(source, rel, problems)
+                if detected.encoding == "unknown" or (detected.encoding in LEGACY_ENCODINGS and not detected.confident):
+                    continue  # refused with the command that converts it; rows would be mojibake
+                if detected.encoding in LEGACY_ENCODINGS:
+                    # Check (and later publish) the UTF-8 text, never the legacy bytes.
+                    report.conversions[(dataset.id, resource.name)] = detected.encoding
+                    tmp = scratch.enter_context(tempfile.TemporaryDirectory(prefix="opendata-validate-"))
+                    source = Path(tmp) / "converted.csv"
+                    source.write_text(decode(resource.source.read_bytes(), detected.encoding), encoding="utf-8")
+                else:
+                    encoding = detected.encoding
+            result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, problems,
+                                           sheet=resource.sheet, encoding=encoding, max_errors=max_errors,
+                                           dialect=resource.dialect)
+            report.stats.tables += 1
+            report.stats.rows += result.rows
+            if result.table is None:
+                continue  # unreadable: already reported by validate_table
+            personal.check_personal_data(result.table.as_arrow(), resource.schema, rel, resource.name, decision,
+                                         problems)
+            if readings is not None:
+                result.table.save(reader.saved(readings, dataset.id, resource.name))
+
+
+def _draft_schema(dataset: Dataset, resource: Resource, problems: Problems, report: Report) -> None:
+    """Draft the missing schema of a table, once the file passed the same safety checks as any other."""
+    from generator.gate import files
+    from generator.tables.infer import InferError, csv_delimiter, infer_table, named_as_labels, to_yaml
+
+    rel = f"{dataset.rel_folder}/{resource.path}"
+    if files.check_file(resource.source, resource.format, rel, problems) is None:
+        return
+    if resource.format == "csv":
+        separator = csv_delimiter(resource.source)
+        if separator != ",":
+            shown = {";": "dấu chấm phẩy “;”", "\t": "dấu tab", "|": "dấu “|”"}[separator]
+            problems.error(rel, f"các cột của tệp ngăn cách bằng {shown}; cổng đọc CSV ngăn cách bằng dấu phẩy.",
+                           f"the file's columns are separated by {separator!r}; the portal reads comma-separated CSV.",
+                           "trong Excel chọn Lưu thành > “CSV UTF-8 (phân cách bằng dấu phẩy)”, hoặc dùng “opendata new” "
+                           "(tự lưu lại đúng dạng); rồi gửi lại để nhận bản nháp đặc tả.",
+                           "in Excel use Save As > “CSV UTF-8 (Comma delimited)”, or “opendata new” (it saves it "
+                           "right); then resubmit to get the drafted schema.", code="format-error", resource=resource.name)
+            return
+    try:
+        schema, header = infer_table(resource.source, resource.format, resource.sheet)
+    except InferError:
+        return  # the table cannot be read: the agency has the file error or re-saves it
+    schema, ascii_header = named_as_labels(schema, header)
+    index = next((i for i, item in enumerate(dataset.descriptor.get("resources") or [])
+                  if isinstance(item, dict) and item.get("name") == resource.name), 0)
+    # Indented as the resource's own keys, so that it pastes as is under its “path:” line.
+    indent = 4
+    text = (dataset.folder / "datapackage.yaml").read_text("utf-8-sig", errors="replace")
+    line = re.search(rf"^([ -]*)path:\s*[\"']?{re.escape(resource.path)}[\"']?\s*$", text, re.MULTILINE)
+    if line:
+        indent = len(line.group(1))
+    pad = " " * indent
+    block = f"{pad}schema:\n" + "".join(f"{pad}  {row}\n" for row in to_yaml(schema).splitlines())
+    report.drafts.append(Draft(dataset.descriptor_file, resource.name, f"resources[{index + 1}]", block, ascii_header))
+
+
+def convert_for_publishing(resource: Resource, encoding: str) -> bytes:
+    """The UTF-8 NFC bytes published for a CSV that arrived in a legacy encoding."""
+    from generator.gate.encoding import decode
+
+    return decode(resource.source.read_bytes(), encoding).encode("utf-8")

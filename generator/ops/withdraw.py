@@ -1,0 +1,54 @@
+"""`opendata withdraw DATASET --reason …` (Article 13.1, incident response).
+
+Records the withdrawal in catalog/withdrawn.yaml (reviewers own catalog/).
+At the next build the dataset leaves the site, the search index, the JSON,
+DCAT, data.json and CKAN catalogues and the feeds; its page says it was
+withdrawn, when and why. Its history stays in git.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import yaml
+
+from generator.portal.gitinfo import VN_TZ
+from generator.portal.yamlfile import parse_yaml
+
+FILE = "catalog/withdrawn.yaml"
+HEADER = ("# Bộ dữ liệu đã rút khỏi cổng (Điều 13.1), ghi bằng `opendata withdraw`.\n"
+          "# Datasets withdrawn from the portal, recorded by `opendata withdraw`.\n")
+
+
+def withdraw(root: Path, dataset_id: str, reason: str, date: str | None = None) -> int:
+    reason = " ".join(reason.split())
+    if not reason:
+        print("LỖI/ERROR: cần nêu lý do rút (--reason) (a reason is required).", file=sys.stderr)
+        return 2
+    path = root / FILE
+    current = (parse_yaml(path.read_text(encoding="utf-8")) or []) if path.is_file() else []
+    if any(isinstance(w, dict) and w.get("id") == dataset_id for w in current):
+        print(f"LỖI/ERROR {FILE}: bộ dữ liệu “{dataset_id}” đã được rút trước đó "
+              f"(dataset “{dataset_id}” is already withdrawn).", file=sys.stderr)
+        return 1
+    folders = [p for p in (root / "data").glob(f"*/{dataset_id}") if p.is_dir()]
+    if not folders:
+        print(f"LỖI/ERROR data/*/{dataset_id}: không có bộ dữ liệu này (no such dataset).\n"
+              f"  Cách sửa: dùng mã bộ dữ liệu, tức tên thư mục trong data/<cơ quan>/ "
+              f"(Fix: use the dataset id, the folder name under data/<agency>/).", file=sys.stderr)
+        return 1
+    folder = folders[0]
+    title = ""
+    try:
+        descriptor = parse_yaml((folder / "datapackage.yaml").read_text(encoding="utf-8"))
+        title = str(descriptor.get("title") or "") if isinstance(descriptor, dict) else ""
+    except (OSError, yaml.YAMLError):
+        pass  # a broken descriptor may be the very reason for withdrawing
+    when = date or dt.datetime.now(VN_TZ).date().isoformat()
+    current.append({"id": dataset_id, "agency": folder.parent.name, "title": title, "date": when, "reason": reason})
+    path.write_text(HEADER + yaml.safe_dump(current, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    print(f"Đã ghi rút bộ dữ liệu “{dataset_id}” vào {FILE}; bản dựng tiếp theo sẽ gỡ nó khỏi cổng.\n"
+          f"(Recorded the withdrawal of “{dataset_id}” in {FILE}; the next build takes it off the site.)")
+    return 0

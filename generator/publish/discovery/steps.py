@@ -1,0 +1,23 @@
+"""What lets a visitor find, preview and understand a dataset without downloading it (Article 7.2a),
+written into the built site after MkDocs: the search index, every table's JSON chunks, the data
+dictionaries, the Atom feed and the sitemap (which replaces MkDocs' own).
+
+The pages themselves (dataset, preview, search) are written by pages.PageWriter before MkDocs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import i18n
+from generator.portal.model import Portfolio
+from generator.publish.discovery import dictionary, history, search_index, table_chunks
+from generator.publish.site import feeds
+
+
+def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = None) -> None:
+    i18n.write_messages(site)  # the scripts' English (assets/messages.js)
+    search_index.write(p, site)
+    table_chunks.write(p, site)
+    dictionary.write(p, site)
+    feeds.write(p, site, data_history)

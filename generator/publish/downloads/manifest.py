@@ -1,0 +1,81 @@
+"""manifest.json: every published file with its sha256 and size, and the source commit.
+
+`opendata verify` recomputes them, so anyone can tell a tampered or damaged site.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+from generator.build import parallel
+from generator.portal.model import Portfolio
+from generator.publish.downloads.files import sha256_file
+from generator.publish.json_api import write_json
+from generator.publish.urls import MANIFEST
+
+
+HASH_CHUNK = 2000  # files per worker task
+
+
+def _published(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                  if p.is_file() and p.relative_to(site).as_posix() != MANIFEST)
+
+
+def write(p: Portfolio, site: Path) -> None:
+    rels = _published(site)
+    hashed = parallel.map_chunks(lambda part: [sha256_file(site / rel) for rel in part], rels, HASH_CHUNK)
+    files = [{"path": rel, "sha256": digest, "size": size}
+             for rel, (digest, size) in zip(rels, (x for part in hashed for x in part))]
+    write_json(site / MANIFEST, {
+        "portal": p.catalog.portal.id,
+        "base_url": p.catalog.portal.base_url,
+        "commit": p.commit,
+        "commit_time": p.commit_time,
+        "generator": f"opendata-portal {__version__}",
+        "datasets": len(p.datasets),
+        "files": files,
+    })
+
+
+def is_site(folder: Path) -> bool:
+    """True when `folder` holds a site this generator built (its manifest says so)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and str(manifest.get("generator", "")).startswith("opendata-portal ")
+
+
+@dataclass
+class Verification:
+    checked: int = 0
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.changed or self.missing or self.unlisted)
+
+
+def verify(site: Path) -> Verification:
+    manifest = json.loads((site / MANIFEST).read_text(encoding="utf-8"))
+    result = Verification()
+    listed = set()
+    for entry in manifest["files"]:
+        rel = entry["path"]
+        listed.add(rel)
+        target = site / rel
+        if not target.is_file():
+            result.missing.append(rel)
+            continue
+        digest, size = sha256_file(target)
+        result.checked += 1
+        if digest != entry["sha256"] or size != entry["size"]:
+            result.changed.append(rel)
+    result.unlisted = [rel for rel in _published(site) if rel not in listed]
+    return result

@@ -1,0 +1,1 @@
+"""The site's pages: written as Markdown for MkDocs, MkDocs itself, forms, redirects, feeds and sitemap."""
