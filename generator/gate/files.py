@@ -43,6 +43,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import PACKAGE_DIR
 from generator.problems import Problems
 
 ALLOWED = ("pdf", "xls", "xlsx", "doc", "docx", "csv")
@@ -608,7 +609,7 @@ class _Opener:
 
     def __init__(self, memory: int):
         self.memory = memory
-        package_root = str(Path(__file__).resolve().parents[2])
+        package_root = str(PACKAGE_DIR.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         self.proc = subprocess.Popen([sys.executable, "-c", f"from {__name__} import _serve; _serve({memory})"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)

@@ -31,18 +31,12 @@ def render(root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(root: Path, check: bool) -> int:
-    text = render(root)
+def is_current(root: Path) -> bool:
     target = root / PATH
-    current = target.read_text(encoding="utf-8") if target.exists() else ""
-    if check:
-        if current == text:
-            print(f"{PATH} khớp với catalog/ ({PATH} is up to date).")
-            return 0
-        print(f"LỖI/ERROR {PATH}: không khớp với catalog/ ({PATH} is out of date with catalog/).\n"
-              f"  Cách sửa: chạy “opendata codeowners” và commit tệp (Fix: run “opendata codeowners” and commit it).")
-        return 1
+    return target.is_file() and target.read_text(encoding="utf-8") == render(root)
+
+
+def write(root: Path) -> None:
+    target = root / PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"Đã ghi {PATH} (wrote {PATH}).")
-    return 0
+    target.write_text(render(root), encoding="utf-8")

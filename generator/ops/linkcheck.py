@@ -121,10 +121,3 @@ def to_markdown(links: dict[str, Link]) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace("@", "@\u200b")
-
-
-def main(root: Path, timeout: float) -> int:
-    links = collect(root)
-    check(links, timeout)
-    print(to_markdown(links), end="")
-    return 0 if all(link.ok for link in links.values()) else 1

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from generator import PACKAGE_DIR
 from generator.problems import InputError, Problem
 
 # Beside the generator in the repository, as the function finds them itself (opendata_function/app.py).
-STATIC = Path(__file__).resolve().parents[2] / "function" / "static"
+STATIC = PACKAGE_DIR.parent / "function" / "static"
 ASSETS = ("register.js", "feedback.js", "odp-forms.css")
 START, END = "<!-- odp:form -->", "<!-- /odp:form -->"
 

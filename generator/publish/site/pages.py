@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator import PACKAGE_DIR
 from generator import i18n
 from generator.i18n import N_
 from generator.portal.model import Dataset, Portfolio, Resource
@@ -34,7 +35,7 @@ from generator.publish.site import forms, related
 from generator.publish import schemaorg, urls
 from generator.publish.discovery.dictionary import constraints_words, schema_fields, type_words
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = PACKAGE_DIR / "templates"
 NEWEST = 20  # cards the search page shows before its index loads (and without JavaScript)
 
 
