@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator import codes
 from generator.text import visible
 
 
@@ -27,6 +28,14 @@ class Problem:
     row: int | None = None  # frictionless numbering: the header is row 1
     field: str = ""
     cell: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code and self.code not in codes.REGISTRY:
+            raise ValueError(f"problem code {self.code!r} is not in generator/codes.py: add it with its fix texts")
+        if not self.fix_vi and not self.fix_en:  # a problem without advice of its own gets its code's
+            fix_vi, fix_en = codes.fix(self.code)
+            object.__setattr__(self, "fix_vi", fix_vi)
+            object.__setattr__(self, "fix_en", fix_en)
 
     def to_dict(self) -> dict:
         out = {"type": self.code or "portal-error", "severity": self.severity, "file": self.file,

@@ -12,9 +12,29 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# The design, the standards' shapes and schemas, and real public files (fixtures/real, fixtures/office) live in
+# ../shared beside the project; OPENDATA_SHARED points elsewhere. Tests reach them only through `shared()`.
+SHARED_DIR = Path(os.environ.get("OPENDATA_SHARED") or ROOT.parent / "shared")
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def shared(*parts: str) -> Path:
+    """A file or folder of the shared material; a clear failure (not an import error, not a skip) when missing."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"shared fixture missing: {path}\n  The tests read real files from ../shared beside the project "
+                    "(or the folder OPENDATA_SHARED names): put the shared folder there and run again.", pytrace=False)
+    return path
+
+
+def shared_names(folder: str, pattern: str = "*") -> list[str]:
+    """File names in a shared folder, for parametrize. When the folder is missing: one placeholder, whose test
+    then fails through `shared()` instead of silently collecting nothing."""
+    directory = SHARED_DIR / folder
+    if not directory.is_dir():
+        return [f"missing {directory}"]
+    return sorted(p.name for p in directory.glob(pattern))
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

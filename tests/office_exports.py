@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import SHARED
+from conftest import shared
 
 FACILITIES = [(1, "Bệnh viện Đa khoa tỉnh", 850, 900, 2113862430, "01001"),
               (2, "Bệnh viện Sản - Nhi", 400, 420, 2113700100, "01002"),
@@ -178,7 +178,7 @@ def office_portal(portal: Path, tmp: Path) -> Path:
                 [{"name": "bang-2", "path": "diem-do-xe.xlsx", "format": "xlsx", "title": "Trang 2",
                   "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "dialect": {"excel": {"sheet": 2}}, "schema": FACILITY_SCHEMA}], {"diem-do-xe.xlsx": by_number})
-    shared_fixtures_dataset(portal, SHARED)
+    shared_fixtures_dataset(portal)
     return portal
 
 
@@ -189,14 +189,14 @@ SHARED_TABLES = [("office/SampleSS.xlsx", "Sheet Number 2"), ("office/SampleSS.x
                  ("real/listed-companies.csv", None), ("real/wards-pre2025.csv", None)]
 
 
-def shared_fixtures_dataset(portal: Path, shared: Path) -> Path:
+def shared_fixtures_dataset(portal: Path) -> Path:
     """One dataset holding every table of ../shared/fixtures that makes a valid table, its schema drafted."""
     from generator.tables import reader as tables
     from generator.tables.infer import draft, named_as_labels
 
     resources, files = [], {}
     for i, (name, sheet) in enumerate(SHARED_TABLES):
-        source = shared / "fixtures" / name
+        source = shared("fixtures", name)
         fmt = source.suffix.lstrip(".")
         target = f"t{i}.{fmt}"
         files[target] = source

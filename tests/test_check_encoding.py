@@ -7,17 +7,24 @@ import sys
 import unicodedata
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.gate.encoding import LETTERS, LOWER, Detected, check_encoding, decode, detect, encode
 from generator.problems import Problems
 
-WARDS = (SHARED / "fixtures/real/wards-pre2025.csv").read_text(encoding="utf-8")
-# The source writes a few “Đ” as the look-alike Icelandic “Ð”, which no Vietnamese encoding has.
-WARDS = WARDS.replace("Ð", "Đ")
-VINH_PHUC = "\n".join([WARDS.splitlines()[0]] + [line for line in WARDS.splitlines() if line.startswith("Vĩnh Phúc,")]) + "\n"
+
+
+def wards() -> str:
+    # The source writes a few “Đ” as the look-alike Icelandic “Ð”, which no Vietnamese encoding has.
+    return shared("fixtures/real/wards-pre2025.csv").read_text(encoding="utf-8").replace("Ð", "Đ")
+
+
+def vinh_phuc() -> str:
+    lines = wards().splitlines()
+    return "\n".join([lines[0]] + [line for line in lines if line.startswith("Vĩnh Phúc,")]) + "\n"
+
 # TCVN3 has code points only for these upper-case letters; the others come back lower case (documented).
 TCVN3_UPPER = set("ĂÂÊÔƠƯĐ")
 
@@ -58,8 +65,9 @@ def test_well_known_mojibake_strings_decode():
 
 
 @pytest.mark.parametrize("encoding", ["windows-1258", "tcvn3", "vni"])
-@pytest.mark.parametrize("text", [VINH_PHUC, WARDS], ids=["vinh-phuc", "all-wards"])
-def test_real_rows_are_detected_and_decoded(encoding, text):
+@pytest.mark.parametrize("which", [vinh_phuc, wards], ids=["vinh-phuc", "all-wards"])
+def test_real_rows_are_detected_and_decoded(encoding, which):
+    text = which()
     data = encode(text, encoding)
     assert not data.isascii()
     assert detect(data) == Detected(encoding, True)
@@ -74,27 +82,27 @@ def test_windows_1258_uses_combining_tones_and_decodes_to_nfc():
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 def test_utf8_with_or_without_bom_passes_silently(tmp_path, bom):
-    path = write(tmp_path, "wards.csv", bom + VINH_PHUC.encode("utf-8"))
+    path = write(tmp_path, "wards.csv", bom + vinh_phuc().encode("utf-8"))
     problems = Problems()
     detected = check_encoding(path, "data/so-tnmt/x/wards.csv", problems)
     assert detected == Detected("utf-8-sig" if bom else "utf-8", True)
     assert problems.items == []
-    assert decode(path.read_bytes(), detected.encoding) == VINH_PHUC
+    assert decode(path.read_bytes(), detected.encoding) == vinh_phuc()
 
 
 def test_utf8_not_nfc_gets_a_warning(tmp_path):
-    path = write(tmp_path, "wards.csv", unicodedata.normalize("NFD", VINH_PHUC).encode("utf-8"))
+    path = write(tmp_path, "wards.csv", unicodedata.normalize("NFD", vinh_phuc()).encode("utf-8"))
     problems = Problems()
     assert check_encoding(path, "data/a/b/wards.csv", problems).encoding == "utf-8"
     (warning,) = problems.items
     assert warning.severity == "warning" and warning.code == "not-nfc" and warning.file == "data/a/b/wards.csv"
     assert "NFC" in warning.vi and "NFC" in warning.en
-    assert decode(path.read_bytes(), "utf-8") == VINH_PHUC
+    assert decode(path.read_bytes(), "utf-8") == vinh_phuc()
 
 
 @pytest.mark.parametrize("encoding,name", [("windows-1258", "Windows-1258"), ("tcvn3", "TCVN3"), ("vni", "VNI")])
 def test_confident_legacy_file_is_converted_with_a_warning(tmp_path, encoding, name):
-    path = write(tmp_path, "wards.csv", encode(VINH_PHUC, encoding))
+    path = write(tmp_path, "wards.csv", encode(vinh_phuc(), encoding))
     problems = Problems()
     detected = check_encoding(path, "data/so-tnmt/dvhc/wards.csv", problems)
     assert detected == Detected(encoding, True)
@@ -129,10 +137,10 @@ def test_too_little_text_is_refused_with_the_exact_command_and_the_command_conve
 def test_converter_round_trips_with_output(tmp_path, encoding):
     from generator.gate.encoding import main
 
-    src = write(tmp_path, "in.csv", encode(VINH_PHUC, encoding))
+    src = write(tmp_path, "in.csv", encode(vinh_phuc(), encoding))
     out = tmp_path / "out.csv"
     assert main([str(src), "--from", encoding, "--output", str(out)]) == 0
-    assert out.read_text(encoding="utf-8") == expected(VINH_PHUC, encoding)
+    assert out.read_text(encoding="utf-8") == expected(vinh_phuc(), encoding)
     assert detect(out.read_bytes()) == Detected("utf-8", True)
 
 
@@ -146,7 +154,7 @@ def test_converter_reports_a_missing_file(tmp_path, capsys):
 def test_converter_refuses_text_that_is_already_utf8(tmp_path, capsys):
     from generator.gate.encoding import main
 
-    src = write(tmp_path, "ok.csv", VINH_PHUC.encode("utf-8"))
+    src = write(tmp_path, "ok.csv", vinh_phuc().encode("utf-8"))
     assert main([str(src), "--from", "tcvn3"]) == 1
     assert "already UTF-8" in capsys.readouterr().err
     assert not (tmp_path / "ok.utf8.csv").exists()
@@ -161,15 +169,15 @@ def test_unrecognised_encoding_is_refused(tmp_path):
 
 
 def test_utf16_is_not_mistaken_for_a_font_encoding():
-    assert detect(b"\xff\xfe" + VINH_PHUC.encode("utf-16-le")).encoding == "unknown"
+    assert detect(b"\xff\xfe" + vinh_phuc().encode("utf-16-le")).encoding == "unknown"
 
 
 def test_font_text_saved_as_utf8_is_recognised(tmp_path):
     # Excel exporting a .VnTime sheet as “CSV UTF-8”: the bytes are UTF-8, the letters are TCVN3 mojibake.
-    mojibake = encode(VINH_PHUC, "tcvn3").decode("cp1252").encode("utf-8")
+    mojibake = encode(vinh_phuc(), "tcvn3").decode("cp1252").encode("utf-8")
     assert detect(mojibake) == Detected("tcvn3", True)
-    assert decode(mojibake, "tcvn3") == tcvn3_expected(VINH_PHUC)
-    vni = encode(VINH_PHUC, "vni").decode("cp1252").encode("utf-8")
+    assert decode(mojibake, "tcvn3") == tcvn3_expected(vinh_phuc())
+    vni = encode(vinh_phuc(), "vni").decode("cp1252").encode("utf-8")
     assert detect(vni) == Detected("vni", True)
     problems = Problems()
     path = tmp_path / "vp.csv"

@@ -13,12 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, shared, shared_names
 from generator.gate.files import ALLOWED, KINDS, Limits, check_file, sniff
 from generator.problems import Problems
 
-OFFICE = SHARED / "fixtures" / "office"
-CORRUPT = sorted(p.name for p in OFFICE.glob("clusterfuzz-testcase-*"))
+CORRUPT = shared_names("fixtures/office", "clusterfuzz-testcase-*")
+
+
+def office(name: str) -> Path:
+    return shared("fixtures/office", name)
 
 # file -> (what sniff says, the refusal's code or None when accepted)
 FIXTURES = {
@@ -105,13 +108,13 @@ def docx_shaped(path: Path, document: tuple[bytes, int, int], *extra: tuple[str,
 # --- the fixtures' verdicts ---------------------------------------------------------------------------
 
 def test_every_fixture_is_covered():
-    assert sorted(FIXTURES) == sorted(p.name for p in OFFICE.iterdir() if p.name != "README.md")
+    assert sorted(FIXTURES) == sorted(p.name for p in shared("fixtures/office").iterdir() if p.name != "README.md")
     assert len(CORRUPT) == 3
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
 def test_office_fixture_gets_what_its_readme_says(name):
-    path = OFFICE / name
+    path = office(name)
     kind, code = FIXTURES[name]
     if kind:
         assert sniff(path) == kind
@@ -151,7 +154,7 @@ def test_html_saved_as_xls_is_refused_with_what_it_really_is(tmp_path):
 
 
 def test_xlsx_renamed_xls_is_refused_as_really_xlsx(tmp_path):
-    path = shutil.copy(OFFICE / "SampleSS.xlsx", tmp_path / "so-lieu.xls")
+    path = shutil.copy(office("SampleSS.xlsx"), tmp_path / "so-lieu.xls")
     assert sniff(path) == "xlsx"
     problem = refused(path, "format-error")
     assert "thực chất là bảng tính Excel (.xlsx)" in problem.vi
@@ -159,7 +162,7 @@ def test_xlsx_renamed_xls_is_refused_as_really_xlsx(tmp_path):
 
 
 def test_extension_must_match_the_real_format(tmp_path):
-    path = shutil.copy(OFFICE / "SampleSS.xlsx", tmp_path / "so-lieu.xls")
+    path = shutil.copy(office("SampleSS.xlsx"), tmp_path / "so-lieu.xls")
     problem = refused(path, "format-error", declared="xlsx")
     assert "“.xls”" in problem.vi and "so-lieu.xlsx" in problem.fix_vi
 
@@ -182,7 +185,7 @@ def test_empty_file_is_refused(tmp_path):
 
 
 def test_oversize_file_is_refused_before_reading(tmp_path, monkeypatch):
-    path = shutil.copy(OFFICE / "SampleSS.xls", tmp_path / "lon.xls")
+    path = shutil.copy(office("SampleSS.xls"), tmp_path / "lon.xls")
     problem = refused(path, "file-too-large", limits=Limits(max_bytes=1000))
     assert "17 KB" in problem.vi and "1000 byte" in problem.vi
     # 300 MB (sparse, so the test writes nothing) against the default limit: refused without a byte read.
@@ -212,7 +215,7 @@ def test_csv_with_a_nul_byte_past_the_first_block_is_refused(tmp_path):
 # --- macros and passwords -----------------------------------------------------------------------------
 
 def test_docm_renamed_docx_is_refused_for_its_macros(tmp_path):
-    path = shutil.copy(OFFICE / "SimpleMacro.docm", tmp_path / "van-ban.docx")
+    path = shutil.copy(office("SimpleMacro.docm"), tmp_path / "van-ban.docx")
     assert sniff(path) == "docm"
     problem = refused(path, "macro")
     assert "vbaProject.bin" in problem.vi and ".docx" in problem.fix_vi
@@ -228,7 +231,7 @@ def test_docx_with_a_vba_project_but_an_ordinary_content_type_is_refused(tmp_pat
 @pytest.mark.parametrize("user", ["", "mat-khau"])
 def test_pdf_with_encrypt_in_its_trailer_is_refused(tmp_path, user):
     path = tmp_path / "bao-mat.pdf"
-    with pikepdf.open(OFFICE / "quick.pdf") as pdf:
+    with pikepdf.open(office("quick.pdf")) as pdf:
         pdf.save(path, encryption=pikepdf.Encryption(owner="chu-so-huu", user=user))
     assert b"/Encrypt" in path.read_bytes()
     assert "PDF" in refused(path, "encrypted").fix_vi
@@ -281,7 +284,7 @@ def test_a_parse_that_takes_too_long_is_stopped_and_the_next_file_still_checks(t
     limits = Limits(parse_seconds=0.3, max_ratio=1e6)
     problem = refused(path, "corrupt-file", limits=limits)
     assert "0.3 s" in problem.en
-    assert check(OFFICE / "sample.docx", limits=limits) == ("docx", [])
+    assert check(office("sample.docx"), limits=limits) == ("docx", [])
 
 
 def dense_workbook(path: Path, far_cell: str) -> Path:
@@ -318,7 +321,7 @@ def test_a_tiny_workbook_that_needs_gigabytes_is_refused_without_harm(tmp_path):
     assert path.stat().st_size < 2000
     problem = refused(path, "corrupt-file")
     assert "1 GB" in problem.en and "bộ nhớ" in problem.vi
-    assert check(OFFICE / "SampleSS.xlsx") == ("xlsx", [])  # a new child took over
+    assert check(office("SampleSS.xlsx")) == ("xlsx", [])  # a new child took over
 
 
 def write_ole(path: Path, streams: list[str]) -> Path:
@@ -397,7 +400,7 @@ def test_fuzz_arbitrary_bytes(tmp_path_factory, magic, body, ext):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(FIXTURES)), data=st.data())
 def test_fuzz_mutated_fixtures(tmp_path_factory, name, data):
-    original = (OFFICE / name).read_bytes()
+    original = (office(name)).read_bytes()
     mutated = bytearray(original)
     for _ in range(data.draw(st.integers(1, 8), label="flips")):
         at = data.draw(st.integers(0, len(mutated) - 1), label="offset")
@@ -430,7 +433,7 @@ def test_a_sparse_sheet_that_would_fill_memory_is_refused_before_the_gate_reads_
 
 def _pdf_with(tmp_path: Path, name: str, change) -> Path:
     path = tmp_path / f"{name}.pdf"
-    with pikepdf.open(OFFICE / "quick.pdf") as pdf:
+    with pikepdf.open(office("quick.pdf")) as pdf:
         change(pdf)
         pdf.save(path)
     return path

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pytest
 import yaml
-from conftest import ROOT, SHARED
+from conftest import ROOT, shared
 from frictionless import Resource, Schema, formats
 
 from generator.gate.encoding import encode
@@ -20,7 +20,10 @@ from generator.tables.infer import field_names, infer_schema
 def main(argv: list[str]) -> int:
     return opendata(["infer", *argv])
 
-REAL = SHARED / "fixtures" / "real"
+
+
+def real(name: str) -> Path:
+    return shared("fixtures/real", name)
 
 
 def sample_tables() -> list[tuple[Path, str, str | None]]:
@@ -68,12 +71,12 @@ def test_sample_portal_has_tables_of_each_format():
 
 @pytest.mark.parametrize("name", ["wards-pre2025.csv", "ethnic-minorities.csv", "listed-companies.csv"])
 def test_real_files_validate_against_their_drafted_schema(tmp_path, name):
-    schema = infer_schema(REAL / name, "csv")
-    assert frictionless_errors(with_header(REAL / name, schema, tmp_path / name), schema) == []
+    schema = infer_schema(real(name), "csv")
+    assert frictionless_errors(with_header(real(name), schema, tmp_path / name), schema) == []
 
 
 def test_real_listed_companies_types():
-    got = fields(infer_schema(REAL / "listed-companies.csv", "csv"))
+    got = fields(infer_schema(real("listed-companies.csv"), "csv"))
     assert got["listing_date"]["type"] == "date" and got["listing_date"]["title"] == "listingDate"
     assert got["group"]["constraints"]["enum"] == ["HNX", "HNX30", "HOSE", "VN30"]
     assert "unique" not in got["symbol"].get("constraints", {})  # the real file lists L40 twice
@@ -133,7 +136,7 @@ def test_decimal_comma_numbers(tmp_path):
 def test_legacy_encoded_csv_is_read_through_the_encoding_check(tmp_path):
     src = tmp_path / "tcvn3.csv"
     src.write_bytes(encode("Tỉnh,Huyện,Xã\n" + "\n".join(
-        line for line in (REAL / "wards-pre2025.csv").read_text(encoding="utf-8").splitlines()[1:]
+        line for line in (real("wards-pre2025.csv")).read_text(encoding="utf-8").splitlines()[1:]
         if line.startswith("Vĩnh Phúc,")) + "\n", "tcvn3"))
     schema = infer_schema(src, "csv")
     assert [f["name"] for f in schema["fields"]] == ["tinh", "huyen", "xa"]
@@ -173,7 +176,7 @@ def test_cli_reads_a_named_sheet(capsys):
     ("clusterfuzz-testcase-minimized-POIFuzzer-5040805309710336.xlsx", "hỏng", "corrupt"),
 ])
 def test_cli_exit_1_names_the_file_that_cannot_be_read(capsys, name, say_vi, say_en):
-    path = SHARED / "fixtures/office" / name
+    path = shared("fixtures/office", name)
     assert main([str(path)]) == 1
     err = capsys.readouterr().err
     assert str(path) in err and say_vi in err and say_en in err
@@ -187,7 +190,7 @@ def test_cli_unknown_sheet_is_exit_1(capsys):
 
 def test_cli_usage_errors_are_exit_2(capsys):
     assert main([]) == 2
-    assert main([str(SHARED / "fixtures/office/quick.pdf")]) == 2
+    assert main([str(shared("fixtures/office/quick.pdf"))]) == 2
     assert "csv" in capsys.readouterr().err
     assert main(["x.csv", "--format", "xml"]) == 2
 

@@ -66,10 +66,10 @@ def test_dataset_times_come_from_git_not_the_clock():
 
 
 def test_first_look_reads_a_sheet_by_name_or_by_number_as_the_gate_does():
-    from conftest import SHARED
+    from conftest import shared
     from generator.tables.reader import head
 
-    by_name = head(SHARED / "fixtures/office/SampleSS.xlsx", "xlsx", "Sheet Number 2")
-    by_number = head(SHARED / "fixtures/office/SampleSS.xlsx", "xlsx", "2")
+    by_name = head(shared("fixtures/office/SampleSS.xlsx"), "xlsx", "Sheet Number 2")
+    by_number = head(shared("fixtures/office/SampleSS.xlsx"), "xlsx", "2")
     # The sheet opens with three title lines: the table's header is its sixth row.
     assert by_name == by_number and by_name[0] == ["cb=1", "cb=10", "cb=2", "cb=sum"] and by_name[1] == [["1", "10", "2", "13"]]

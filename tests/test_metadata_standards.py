@@ -19,14 +19,17 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib import namespace as ns
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, shared
 from generator.publish import ckan, datajson, dcat, urls
 from standards_site import publish
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 EU = "http://publications.europa.eu/resource/authority/"
-STANDARDS = SHARED / "standards"
+
+
+def standards(*parts: str) -> Path:
+    return shared("standards", *parts)
 # rdflib's own JSON-LD parser warns about its internals.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
@@ -48,7 +51,7 @@ def published_graph(out) -> Graph:
 
 
 def shacl(graph: Graph, name: str) -> tuple[bool, Graph, str]:
-    shapes = Graph().parse(STANDARDS / "dcat-ap-3.0.1" / name, format="turtle")
+    shapes = Graph().parse(standards("dcat-ap-3.0.1", name), format="turtle")
     conforms, results, text = validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
     return conforms, results, text
 
@@ -151,7 +154,7 @@ def pod_validator():
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
-    folder = STANDARDS / "pod-1.1"
+    folder = standards("pod-1.1")
     schemas = [json.loads((folder / n).read_text(encoding="utf-8")) for n in ("catalog.json", "dataset-non-federal.json")]
     registry = Registry().with_resources((s["id"].rstrip("#"), Resource.from_contents(s, default_specification=DRAFT4))
                                          for s in schemas)

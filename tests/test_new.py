@@ -10,10 +10,13 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, SHARED, run_cli
+from conftest import ROOT, run_cli, shared
 from generator.gate.encoding import encode
 
-OFFICE = SHARED / "fixtures" / "office"
+
+
+def office(name: str) -> Path:
+    return shared("fixtures/office", name)
 
 
 def opendata_new(portal: Path, *args: str, answers: list[str] | None = None) -> subprocess.CompletedProcess:
@@ -38,7 +41,7 @@ def test_a_script_scaffolds_a_dataset_that_passes_the_gate(portal, tmp_path):
     rows += [f"{i:05d};Nhà thuốc số {i} Đồng Tâm;Thành phố Vĩnh Yên;0211386{i:04d};2024-0{1 + i % 9}-1{i % 9}"
              for i in range(1, 40)]
     export.write_bytes(encode("\r\n".join(rows), "windows-1258"))
-    result = opendata_new(portal, "--no-input", "VP-YT-002", str(export), str(OFFICE / "quick.pdf"),
+    result = opendata_new(portal, "--no-input", "VP-YT-002", str(export), str(office("quick.pdf")),
                           "--keywords", "nhà thuốc, dược phẩm, GPP", "--contact-phone", "0211 386 2381")
     assert result.returncode == 0, result.stdout + result.stderr
     folder = portal / "data/so-y-te/danh-sach-nha-thuoc-quay-thuoc-du-dieu-kien-kinh-doanh-duoc"
@@ -107,8 +110,8 @@ def test_a_person_answers_the_questions_in_vietnamese(portal):
 
 def test_a_file_the_gate_would_refuse_stops_before_anything_is_written(portal, tmp_path):
     before = folders(portal)
-    result = opendata_new(portal, "--no-input", "VP-YT-002", str(OFFICE / "SimpleMacro.xlsm"),
-                          str(OFFICE / "PasswordProtected.doc"), str(OFFICE / "quick.pdf"))
+    result = opendata_new(portal, "--no-input", "VP-YT-002", str(office("SimpleMacro.xlsm")),
+                          str(office("PasswordProtected.doc")), str(office("quick.pdf")))
     assert result.returncode == 1
     assert "SimpleMacro.xlsm" in result.stderr and "macro" in result.stderr
     assert "PasswordProtected.doc" in result.stderr and "mật khẩu" in result.stderr
@@ -134,7 +137,7 @@ def test_a_file_with_the_wrong_extension_is_saved_under_its_real_type(portal, tm
 
 
 def test_the_catalogue_decides_what_can_be_scaffolded(portal):
-    pdf = str(OFFICE / "quick.pdf")
+    pdf = str(office("quick.pdf"))
     taken = opendata_new(portal, "--no-input", "VP-YT-001", pdf)  # already published
     assert taken.returncode == 1 and "data/so-y-te/co-so-kham-chua-benh" in taken.stderr
     other = opendata_new(portal, "--no-input", "--agency", "so-gddt", "VP-YT-002", pdf)

@@ -277,9 +277,9 @@ def test_chart_data_is_typed_as_the_json_download():
 
 @pytest.mark.parametrize("name", ["office/SampleSS.xlsx", "office/SimpleMultiCell.xlsx"])
 def test_a_shared_fixture_sheet_whose_header_has_empty_cells_is_refused(portal, name):
-    from conftest import SHARED
+    from conftest import shared
 
-    source = SHARED / "fixtures" / name
+    source = shared("fixtures", name)
     table = tables.read(source, "xlsx")
     schema = {"fields": [{"name": label or f"cot_{i + 1}", "type": "string"} for i, label in enumerate(table.labels)]}
     add_dataset(portal, "so-tttt", "tep-mau", "VP-TTTT-002",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from generator import codes
 from generator.problems import Problems
 from generator.portal.model import Catalog, Dataset
 
@@ -73,7 +74,7 @@ def _frictionless_verdict(dataset: Dataset, problems: Problems) -> None:
                        f"the descriptor is not a valid Data Package: {note}.",
                        "sửa theo đặc tả Data Package (https://specs.frictionlessdata.io/data-package/).",
                        "correct it following the Data Package specification.",
-                       code=getattr(error, "type", "package-error"))
+                       code=codes.known(getattr(error, "type", ""), "package-error"))
 
 
 def check_schema(schema: dict, rel: str, where: str, resource: str, problems: Problems) -> None:
