@@ -1,8 +1,4 @@
-"""Build a portal with the public-site outputs (search index, table chunks, dictionaries, feed, sitemap).
-
-`generator.build.pipeline.build` writes the pages; `discovery.write` the files written after MkDocs. Until
-build.py calls it itself, the tests call it on the built site.
-"""
+"""Build a portal with the real build, and serve a built site on loopback as `opendata serve` does."""
 
 from __future__ import annotations
 
@@ -13,15 +9,10 @@ from pathlib import Path
 
 from generator.commands import serve as local_server
 from generator.build.pipeline import BuildResult, build
-from generator.publish.discovery import steps as discovery
-from generator.publish import urls
 
 
 def build_site(root: Path, out: Path) -> BuildResult:
-    result = build(root, out)
-    if not (out / urls.FEED).exists():
-        discovery.write(result.portfolio, out)
-    return result
+    return build(root, out)
 
 
 @contextmanager

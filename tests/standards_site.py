@@ -1,4 +1,4 @@
-"""The downloads and harvesting outputs (issue 5) of a portal, written into a folder for the tests.
+"""The downloads and harvesting outputs of a portal, written into a folder for the tests.
 
 For now this runs the issue-5 writers after the steps of the build they need
 (load, measure, copy); once the build calls them, the fixtures can use the

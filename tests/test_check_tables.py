@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.gate.rows import re2_pattern, validate_table
+from generator.gate.fieldtypes import re2_pattern
+from generator.gate.rows import validate_table
 from generator.tables.reader import TableReadError, read
 
 
@@ -460,7 +461,7 @@ def test_pattern_translation_means_what_python_means(pattern, cell):
 def test_fast_string_formats_accept_only_what_frictionless_accepts(cell):
     import pyarrow as pa
 
-    from generator.gate.rows import _String
+    from generator.gate.fieldtypes import _String
 
     for fmt in ("email", "uri", "uuid"):
         kind = _String({"type": "string", "format": fmt})

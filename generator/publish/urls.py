@@ -36,7 +36,7 @@ CATALOG_JSON = "api/v1/catalog.json"
 MANIFEST = "manifest.json"
 
 
-# Public site: previews, dictionaries, search, feeds (issue 4).
+# Public site: previews, dictionaries, search, feeds.
 
 def preview_page(dataset_id: str, resource_name: str) -> str:
     """The page that shows one resource in the browser (table viewer or document)."""
@@ -92,7 +92,7 @@ def agency_feed(agency_id: str) -> str:
 SITEMAP = "sitemap.xml"
 
 
-# Downloads and harvesting standards (issue 5).
+# Downloads and harvesting standards.
 
 def converted_file(dataset_id: str, resource_name: str, fmt: str) -> str:
     """A table converted to csv, json or xlsx: datasets/<id>/converted/<resource>.<fmt>; the CSV for Excel

@@ -2,7 +2,7 @@
 
 Every file comes from a pull request, so every reader runs outside the build's process with time
 and memory limits:
-- DOCX: mammoth, in the child process of the integrity checks (checks/files.py: `sandboxed`);
+- DOCX: mammoth, in the child process of the integrity checks (gate/files.py: `sandboxed`);
   its HTML then goes through nh3 (the Ammonia sanitiser) with a short allow-list: no scripts, no
   styles, no event handlers, no images, links only to http(s) and mailto;
 - DOC: `antiword`, PDF: `pdftotext` (Debian: antiword, poppler-utils; `make serve` and `make test`
@@ -55,7 +55,7 @@ def sanitise(html: str) -> str:
                      link_rel="noopener nofollow ugc", strip_comments=True)
 
 
-# ---- Readers run in the integrity checks' child process (checks/files.py SANDBOXED) ---------------
+# ---- Readers run in the integrity checks' child process (gate/files.py SANDBOXED) ---------------
 
 def read_docx(path: Path) -> dict:
     import mammoth

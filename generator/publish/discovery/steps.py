@@ -2,7 +2,7 @@
 written into the built site after MkDocs: the search index, every table's JSON chunks, the data
 dictionaries, the Atom feed and the sitemap (which replaces MkDocs' own).
 
-The pages themselves (dataset, preview, search) are written by pages.PageWriter before MkDocs.
+The pages themselves (dataset, preview, search) are written by site.pages.PageWriter before MkDocs.
 """
 
 from __future__ import annotations

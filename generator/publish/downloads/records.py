@@ -99,7 +99,7 @@ def as_json(item: Download, base_url: str) -> dict[str, Any]:
 
 
 def dataset_json_fields(p: Portfolio, dataset_id: str, made: list, zips: Downloads) -> dict[str, Any]:
-    """What the dataset JSON (api/v1/datasets/<id>.json) gains from issue 5, to merge into json_api.detail():
+    """What the dataset JSON (api/v1/datasets/<id>.json) gains from the downloads, to merge into json_api.detail():
 
         "package":   the zipped Data Package {format, url, mediatype, size, sha256}
         "metadata":  the same dataset in DCAT-AP (Turtle, JSON-LD) and as CKAN's package_show
