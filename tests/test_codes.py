@@ -76,3 +76,11 @@ def test_a_problem_without_advice_of_its_own_shows_its_codes_fix():
 def test_the_agency_guides_table_of_codes_is_current():
     assert (ROOT / "docs/error-codes.md").read_text(encoding="utf-8") == codes.markdown(), \
         "run: python -m generator.codes > docs/error-codes.md"
+
+
+def test_the_agency_guides_common_errors_name_only_registered_codes():
+    guide = (ROOT / "docs/huong-dan-co-quan.md").read_text(encoding="utf-8")
+    table = guide.split("### Lỗi thường gặp", 1)[1].split("\n## ", 1)[0]
+    named = {code for row in table.splitlines() if row.startswith("| ") for code in re.findall(r"`([a-z-]+)`", row.split("|")[1])}
+    assert len(named) >= 20
+    assert named <= set(codes.REGISTRY), named - set(codes.REGISTRY)
