@@ -28,6 +28,7 @@ from . import tables
 from .tables import TableReadError
 from .checks.standards import check_standards
 from .validate import Report, check_dataset, convert_for_publishing
+from .gate.lookup import check_codes
 
 
 GATE_CHUNK = 50  # datasets per worker task in the validation gate
@@ -110,6 +111,7 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
     for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK):
         problems.items.extend(found)
         conversions_needed.update(converted)
+    check_codes(portfolio.datasets, problems)
     for (dataset_id, name), encoding in conversions_needed.items():
         d = next(x for x in portfolio.datasets if x.id == dataset_id)
         r = next(x for x in d.resources if x.name == name)

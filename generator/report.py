@@ -37,6 +37,8 @@ FIXES: dict[str, tuple[str, str]] = {
     "macro": ("Tệp chứa macro. Lưu lại dạng .xlsx/.docx không macro.", "The file contains macros. Save it as a macro-free .xlsx/.docx."),
     "active-content": ("PDF chứa JavaScript, thao tác tự chạy, tệp đính kèm hoặc biểu mẫu XFA. In lại thành PDF mới rồi gửi lại.",
                        "The PDF holds JavaScript, automatic actions, attachments or an XFA form. Print it to a new PDF and resubmit."),
+    "lookup": ("Khai báo tra cứu qua SMS/Zalo (“lookup:”) sai: tên bảng hoặc tên cột không có trong đặc tả. Xem Hướng dẫn cơ quan, mục Tra cứu.",
+               "The SMS/Zalo look-up (“lookup:”) is wrong: a table or field it names is not in the schema. See the agency guide, Look-up."),
     "yaml-refused": ("Tệp YAML vượt giới hạn an toàn (cỡ, độ sâu, bí danh, khóa trùng, ký tự điều khiển). Sửa theo thông báo.",
                      "The YAML file breaks a safety limit (size, depth, aliases, duplicate keys, control characters). Fix as the message says."),
     "encrypted": ("Tệp có mật khẩu. Lưu một bản không đặt mật khẩu.", "The file is password-protected. Save a copy without a password."),
