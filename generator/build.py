@@ -22,7 +22,7 @@ from . import parallel
 from .gitinfo import iso, read_history
 from .model import Dataset, Portfolio
 from .publish import (ckan, conversions, datajson, datapackage_zip, dcat, discovery, documents, downloads, files,
-                      forms, history, json_api, manifest, mkdocs_site, redirects)
+                      forms, history, json_api, lookup, manifest, mkdocs_site, redirects)
 from .publish.pages import PageWriter
 from . import tables
 from .tables import TableReadError
@@ -232,6 +232,7 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         pages.result()
         _merge(html_dir, staging)
         redirects.write(portfolio, staging, redirects.old_ids(root))  # never over a page: after the merge
+        lookup.write_catalogue(portfolio, staging)  # pins the search script MkDocs copied
         manifest.write(portfolio, staging)
         os.chmod(staging, 0o755)
         _swap(staging, out)

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from .. import i18n
 from ..model import Portfolio
-from . import dictionary, feeds, history, search_index, table_chunks
+from . import dictionary, feeds, history, lookup, search_index, table_chunks
 
 
 def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = None) -> None:
     i18n.write_messages(site)  # the scripts' English (assets/messages.js)
     search_index.write(p, site)
+    lookup.write(p, site)
     table_chunks.write(p, site)
     dictionary.write(p, site)
     feeds.write(p, site, data_history)
