@@ -76,8 +76,8 @@ CREATE TABLE IF NOT EXISTS feedback (
   created TEXT NOT NULL,
   updated TEXT NOT NULL
 );
--- SMS/Zalo look-ups (lookup/records.py): counts for the yearly reports (no phone number, no text);
--- the rate limit per sender (keyed hash, one row per sender and hour); events already answered (replays).
+-- SMS/Zalo look-ups (lookup/records.py): counts for the yearly reports (no phone number, no text),
+-- the rate limit per sender (keyed hash, one row per sender and hour), events already answered (replays).
 CREATE TABLE IF NOT EXISTS lookup_counts (
   day TEXT NOT NULL,
   channel TEXT NOT NULL,
