@@ -18,6 +18,8 @@ from typing import Any, Iterator
 
 # Order matters for restore (no foreign keys, but the log reads best in this order).
 TABLES = ("accounts", "audit", "key_usage", "feedback", "lookup_counts")
+# Kept only a day and never backed up (the look-up's rate limit and replay marks): emptied with the rest.
+EPHEMERAL = ("lookup_limits", "lookup_seen")
 # Ordering of each table in a backup (the others by id).
 _ORDER = {"key_usage": "account_id, dataset, month", "lookup_counts": "day, channel, command, dataset, answered"}
 BACKUP_FORMAT = "opendata-function-backup"
@@ -236,9 +238,9 @@ class Store:
     def clear(self, tx: Tx) -> None:
         """Empty every table and restart the ids (restore --replace, and tests)."""
         if self.dialect == "postgresql":
-            tx.run("TRUNCATE " + ", ".join(TABLES) + " RESTART IDENTITY")
+            tx.run("TRUNCATE " + ", ".join(TABLES + EPHEMERAL) + " RESTART IDENTITY")
         else:
-            for table in TABLES:
+            for table in TABLES + EPHEMERAL:
                 tx.run(f"DELETE FROM {table}")
             tx.run("DELETE FROM sqlite_sequence")
 

@@ -29,7 +29,8 @@ from ..model import Dataset, Portfolio, Resource
 from ..rawhtml import MARKER
 from ..text import fold, paragraphs
 from ..vocabularies import FORMATS, FREQUENCIES
-from . import charts, documents, forms, history, related, schemaorg, table_chunks, urls
+from .. import tables
+from . import charts, documents, forms, history, lookup, related, schemaorg, table_chunks, urls
 from .dictionary import constraints_words, schema_fields, type_words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -174,6 +175,26 @@ class PageWriter:
         self.page("catalogue/index.md", "catalogue.html", **ui_title(N_("Danh mục dữ liệu mở")), stats=self.stats())
         self.page("terms.md", "terms.html", **ui_title(N_("Điều khoản sử dụng")))
         self.api_access()
+        self.lookup_page()
+
+    def lookup_page(self) -> None:
+        """The SMS/Zalo commands with examples, and the look-up codes of the datasets that opt in."""
+        fields = lambda d, r, names: [str(f.get("title") or f.get("name")) for n in names  # noqa: E731
+                                      for f in (r.schema or {}).get("fields", []) if f.get("name") == n]
+        items = []
+        for d, spec in lookup.opted_in(self.p):
+            r = next(x for x in d.resources if x.name == spec.resource)
+            example = ""
+            if r.reading is not None or r.source is not None:
+                try:
+                    table = tables.of(r)
+                    at = table.labels.index(spec.fields[0]) if spec.fields[0] in table.labels else 0
+                    example = next((row[at] for row in table.records(1)), "")
+                except tables.TableReadError:
+                    example = ""
+            items.append({"code": spec.code, "dataset": d, "fields": fields(d, r, spec.fields),
+                          "show": fields(d, r, spec.show), "example": example})
+        self.page(urls.LOOKUP_PAGE_SOURCE, "lookup.html", **ui_title(N_("Tra cứu qua SMS và Zalo")), lookups=items)
 
     def api_access(self) -> None:
         """The API registration page: the function's form, or how to ask the operator by mail."""

@@ -101,6 +101,13 @@ def zalo_fake():
     fake.httpd.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def fresh_tokens(store):
+    """The rotated tokens live in the store's meta table, which a restore keeps: start each test without them."""
+    with store.tx() as tx:
+        tx.run("DELETE FROM meta WHERE key LIKE ?", ("zalo_%",))
+
+
 @pytest.fixture
 def lookup_api(make_api, site, zalo_fake):
     return make_api(site=site, zalo_app_id=APP_ID, zalo_oa_secret=OA_SECRET, zalo_app_secret=APP_SECRET,
