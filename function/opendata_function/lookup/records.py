@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 
 from ..store import Store
 from ..errors import ValidationFailed
@@ -71,8 +72,6 @@ def purge(store: Store, *, now: dt.datetime | None = None) -> int:
 
 def report(store: Store, *, year: str | None = None, month: str | None = None) -> list[dict]:
     """Look-ups per day, channel, command, dataset and answered (for the yearly reports)."""
-    import re
-
     if month and not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):
         raise ValidationFailed({"month": ("Tháng viết dạng YYYY-MM, ví dụ 2025-03.", "Month is YYYY-MM, e.g. 2025-03.")})
     if year and not re.fullmatch(r"[0-9]{4}", year):
