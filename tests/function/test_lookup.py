@@ -431,3 +431,13 @@ def test_purge_forgets_limits_and_replays_after_a_day(store):
     records.first_time(store, "e2")
     assert records.purge(store) == 2
     assert records.first_time(store, "e1") and not records.first_time(store, "e2")
+
+
+def test_a_second_instance_uses_the_refreshed_token_from_the_store(lookup_api, make_api, site, zalo_fake):
+    ask_zalo(lookup_api, zalo_fake, "HD")
+    assert zalo_fake.refreshes == 1
+    other = make_api(site=site, zalo_app_id=APP_ID, zalo_oa_secret=OA_SECRET, zalo_app_secret=APP_SECRET,
+                     zalo_access_token="access-old", zalo_refresh_token="refresh-1", zalo_api_url=zalo_fake.url,
+                     zalo_oauth_url=zalo_fake.url, lookup_hash_key="hash-key-for-tests")
+    ask_zalo(other, zalo_fake, "HD")
+    assert zalo_fake.refreshes == 1 and not zalo_fake.problems  # no refresh with the spent refresh-1

@@ -136,7 +136,9 @@ class Client:
             token = self._token(_ACCESS, self.settings.zalo_access_token)
             doc = self._post(url, body, {"access_token": token, "Content-Type": "application/json"})
             if str(doc.get("error")) == str(EXPIRED):
-                token = self.refresh()
+                # Another instance may have refreshed already (a refresh token works once): use its token.
+                stored = self._token(_ACCESS, self.settings.zalo_access_token)
+                token = stored if stored != token else self.refresh()
                 doc = self._post(url, body, {"access_token": token, "Content-Type": "application/json"})
         if str(doc.get("error")) != "0":
             raise ConnectionError(f"Zalo did not send the reply: {str(doc)[:300]}")
