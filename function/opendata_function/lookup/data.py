@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..published import SiteError, Source
@@ -47,14 +47,20 @@ class Table:
     show: list[dict[str, str]]
     keys: list[list[str]]
     cells: list[list[str]]
+    exact: dict[str, list[int]] = field(default_factory=dict)  # folded value -> rows, made at load
+
+    def __post_init__(self) -> None:
+        for i, keys in enumerate(self.keys):
+            for k in dict.fromkeys(keys):
+                self.exact.setdefault(k, []).append(i)
 
     def find(self, value: str, first: int) -> Found:
         """Rows whose look-up value equals `value` (folded); if none, rows holding its words together."""
         wanted = key_text(value)
         if not wanted:
             return Found(0, [])
-        exact = [i for i, keys in enumerate(self.keys) if wanted in keys]
-        if not exact:
+        exact = self.exact.get(wanted, [])
+        if not exact:  # no whole value: its words together inside one (a scan, only then)
             padded = f" {wanted} "
             exact = [i for i, keys in enumerate(self.keys) if any(padded in f" {k} " for k in keys)]
         return Found(len(exact), [self.cells[i] for i in exact[:first]])

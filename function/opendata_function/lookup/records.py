@@ -17,9 +17,10 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from typing import Callable
 
-from ..store import Store
 from ..errors import ValidationFailed
+from ..store import Store, Tx
 
 KEEP_HOURS = 24
 
@@ -33,32 +34,53 @@ def _utc(moment: dt.datetime | None = None) -> dt.datetime:
     return moment or dt.datetime.now(dt.timezone.utc)
 
 
-def take(store: Store, sender: str, per_hour: int, *, now: dt.datetime | None = None) -> int:
-    """Count one message of `sender` in this hour; return 0 if allowed, else the minutes until the next hour."""
-    moment = _utc(now)
-    hour = moment.strftime("%Y-%m-%dT%H")
-    with store.tx() as tx:
-        row = tx.one("INSERT INTO lookup_limits (sender, hour, hits) VALUES (?, ?, 1) ON CONFLICT (sender, hour) "
-                     "DO UPDATE SET hits = lookup_limits.hits + 1 RETURNING hits", (sender, hour))
+def _hit(tx: Tx, sender: str, per_hour: int, moment: dt.datetime) -> int:
+    row = tx.one("INSERT INTO lookup_limits (sender, hour, hits) VALUES (?, ?, 1) ON CONFLICT (sender, hour) "
+                 "DO UPDATE SET hits = lookup_limits.hits + 1 RETURNING hits", (sender, moment.strftime("%Y-%m-%dT%H")))
     hits = int(row["hits"]) if row else 1
     return 0 if hits <= per_hour else 60 - moment.minute
 
 
+def _mark(tx: Tx, event: str, moment: dt.datetime) -> bool:
+    return tx.run("INSERT INTO lookup_seen (event, at) VALUES (?, ?) ON CONFLICT (event) DO NOTHING",
+                  (event, moment.replace(microsecond=0).isoformat())) == 1
+
+
+def _count(tx: Tx, moment: dt.datetime, utc_offset_hours: int, channel: str, command: str, dataset: str,
+           answered: bool) -> None:
+    day = moment.astimezone(dt.timezone(dt.timedelta(hours=utc_offset_hours))).strftime("%Y-%m-%d")
+    tx.run("INSERT INTO lookup_counts (day, channel, command, dataset, answered, lookups) VALUES (?, ?, ?, ?, ?, 1) "
+           "ON CONFLICT (day, channel, command, dataset, answered) DO UPDATE SET "
+           "lookups = lookup_counts.lookups + 1", (day, channel, command, dataset, int(answered)))
+
+
+class Replayed(Exception):
+    """The event was answered before."""
+
+
+def admit(store: Store, *, event: str, sender: str, per_hour: int, channel: str, utc_offset_hours: int,
+          answer: Callable[[int], tuple[str, str, bool]], now: dt.datetime | None = None) -> None:
+    """One message, in one transaction: refuse a replay (Replayed, nothing written), take one from the
+    sender's hourly budget, then count what `answer(wait)` says it answered: (command, dataset, answered),
+    `wait` being 0 or the minutes until the sender may ask again."""
+    moment = _utc(now)
+    with store.tx() as tx:
+        if not _mark(tx, event, moment):
+            raise Replayed(event)
+        command, dataset, answered = answer(_hit(tx, sender, per_hour, moment))
+        _count(tx, moment, utc_offset_hours, channel, command, dataset, answered)
+
+
+def take(store: Store, sender: str, per_hour: int, *, now: dt.datetime | None = None) -> int:
+    """Count one message of `sender` in this hour; return 0 if allowed, else the minutes until the next hour."""
+    with store.tx() as tx:
+        return _hit(tx, sender, per_hour, _utc(now))
+
+
 def first_time(store: Store, event: str, *, now: dt.datetime | None = None) -> bool:
     """Record an event; False if it was seen before (a replay)."""
-    stamp = _utc(now).replace(microsecond=0).isoformat()
     with store.tx() as tx:
-        return tx.run("INSERT INTO lookup_seen (event, at) VALUES (?, ?) ON CONFLICT (event) DO NOTHING",
-                      (event, stamp)) == 1
-
-
-def count(store: Store, *, channel: str, command: str, dataset: str, answered: bool, utc_offset_hours: int,
-          now: dt.datetime | None = None) -> None:
-    day = _utc(now).astimezone(dt.timezone(dt.timedelta(hours=utc_offset_hours))).strftime("%Y-%m-%d")
-    with store.tx() as tx:
-        tx.run("INSERT INTO lookup_counts (day, channel, command, dataset, answered, lookups) VALUES (?, ?, ?, ?, ?, 1) "
-               "ON CONFLICT (day, channel, command, dataset, answered) DO UPDATE SET "
-               "lookups = lookup_counts.lookups + 1", (day, channel, command, dataset, int(answered)))
+        return _mark(tx, event, _utc(now))
 
 
 def purge(store: Store, *, now: dt.datetime | None = None) -> int:

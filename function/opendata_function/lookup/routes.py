@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from ..errors import ApiError
 from ..settings import Settings
-from . import answers, sms, zalo
+from . import answers, records, sms, zalo
 from .service import Lookup
 
 log = logging.getLogger("opendata_function")
@@ -39,9 +39,11 @@ def routes(lookup: Lookup, settings: Settings) -> list[Route]:
         event = zalo.verify(body, request.headers.get("x-zevent-signature"), settings)
         if event.name != "user_send_text" or not event.sender:
             return JSONResponse({"ok": True, "ignored": event.name})
-        if await asyncio.to_thread(lookup.seen_before, "zalo:" + event.signature):
-            raise _replayed()
-        answer = await asyncio.to_thread(lookup.handle, "zalo", event.sender, event.text, answers.Style(sms=False))
+        try:
+            answer = await asyncio.to_thread(lookup.handle, "zalo", event.sender, event.text,
+                                             answers.Style(sms=False), "zalo:" + event.signature)
+        except records.Replayed:
+            raise _replayed() from None
         # Zalo wants the webhook answered at once (within 2 s): the reply goes out after the response.
         return JSONResponse({"ok": True, "command": answer.command},
                             background=BackgroundTask(send_quietly, event.sender, answer.text))
@@ -55,10 +57,11 @@ def routes(lookup: Lookup, settings: Settings) -> list[Route]:
             raise ApiError(413, "too-large", "Tin nhắn quá lớn.", "The message is too large.")
         inbound = await gateway.receive(request, settings)
         sms.check_age(inbound, settings)
-        if await asyncio.to_thread(lookup.seen_before, inbound.event):
-            raise _replayed()
-        answer = await asyncio.to_thread(lookup.handle, "sms", sms.phone(inbound.sender), inbound.text,
-                                         answers.Style(sms=True, parts=settings.sms_parts))
+        try:
+            answer = await asyncio.to_thread(lookup.handle, "sms", sms.phone(inbound.sender), inbound.text,
+                                             answers.Style(sms=True, parts=settings.sms_parts), inbound.event)
+        except records.Replayed:
+            raise _replayed() from None
         return gateway.respond(inbound, answer.text)
 
     return [Route("/lookup/zalo", zalo_webhook, methods=["POST"]),

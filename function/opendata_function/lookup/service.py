@@ -49,22 +49,29 @@ class Lookup:
     def sender(self, channel: str, who: str) -> str:
         return records.sender_hash(self.settings.lookup_hash_key, channel, who)
 
-    def seen_before(self, event: str) -> bool:
-        key = hashlib.sha256(f"{self.settings.lookup_hash_key}:{event}".encode()).hexdigest()
-        return not records.first_time(self.store, key)
+    def event_key(self, event: str) -> str:
+        return hashlib.sha256(f"{self.settings.lookup_hash_key}:{event}".encode()).hexdigest()
 
-    def handle(self, channel: str, who: str, text: str, style: answers.Style) -> answers.Answer:
-        """Answer one message from `who` (a phone number or Zalo user id) on `channel` ("sms"/"zalo")."""
+    def handle(self, channel: str, who: str, text: str, style: answers.Style, event: str) -> answers.Answer:
+        """Answer one message from `who` (a phone number or Zalo user id) on `channel` ("sms"/"zalo").
+
+        `event` names the message (the gateway's id, the Zalo signature): a second time it raises
+        records.Replayed and nothing is written. One transaction per message: replay mark, rate
+        limit, count."""
         if time.monotonic() >= self._next_purge:
             self._next_purge = time.monotonic() + PURGE_SECONDS
             records.purge(self.store)
-        wait = records.take(self.store, self.sender(channel, who), self.settings.lookup_per_hour)
-        if wait:
-            answer = answers.refusal(style, wait)
-        else:
-            data = self.data
-            help_page = (data.portal_url + HELP_PAGE) if data and data.portal_url else ""
-            answer = answers.answer(grammar.parse(text), data, style, help_page)
-        records.count(self.store, channel=channel, command=answer.command, dataset=answer.dataset,
-                      answered=answer.answered, utc_offset_hours=self.settings.utc_offset_hours)
-        return answer
+        data = self.data
+        help_page = (data.portal_url + HELP_PAGE) if data and data.portal_url else ""
+        reply = answers.answer(grammar.parse(text), data, style, help_page)  # a few ms, nothing written
+
+        def decide(wait: int) -> tuple[str, str, bool]:
+            nonlocal reply
+            if wait:
+                reply = answers.refusal(style, wait)
+            return reply.command, reply.dataset, reply.answered
+
+        records.admit(self.store, event=self.event_key(event), sender=self.sender(channel, who),
+                      per_hour=self.settings.lookup_per_hour, channel=channel,
+                      utc_offset_hours=self.settings.utc_offset_hours, answer=decide)
+        return reply
