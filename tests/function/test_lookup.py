@@ -249,6 +249,20 @@ def test_help_and_unknown_commands_answer_with_help(lookup_api, zalo_fake, text)
     assert "DL <tu khoa>" in sms and "TRA <ma> <gia tri>" in sms and "THPT" in sms
 
 
+def test_a_sticker_gets_the_help_and_other_events_nothing(lookup_api, zalo_fake):
+    ts = str(int(time.time() * 1000))
+    sticker = (f'{{"app_id":{APP_ID},"event_name":"user_send_sticker","timestamp":"{ts}","sender":{{"id":{USER}}},'
+               f'"recipient":{{"id":1}},"message":{{"msg_id":"s1","attachments":[{{"type":"sticker"}}]}}}}').encode()
+    assert post_zalo(lookup_api, sticker).status_code == 200
+    zalo_fake.wait_for(1)
+    assert "DL <từ khoá>" in zalo_fake.sent[-1]["message"]["text"]
+    follow = (f'{{"app_id":{APP_ID},"event_name":"follow","timestamp":"{ts}","follower":{{"id":{USER}}}}}').encode()
+    r = post_zalo(lookup_api, follow)
+    assert r.status_code == 200 and r.json()["ignored"] == "follow"
+    time.sleep(0.3)
+    assert len(zalo_fake.sent) == 1
+
+
 # -- SMS length and GSM-7 on the longest titles of the sample ------------------------------------------
 @pytest.mark.parametrize("parts", [1, 2, 3])
 def test_sms_fits_on_the_longest_titles(make_api, site, parts):

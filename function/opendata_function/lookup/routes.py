@@ -37,10 +37,12 @@ def routes(lookup: Lookup, settings: Settings) -> list[Route]:
         if len(body) > MAX_BODY:
             raise ApiError(413, "too-large", "Sự kiện quá lớn.", "The event is too large.")
         event = zalo.verify(body, request.headers.get("x-zevent-signature"), settings)
-        if event.name != "user_send_text" or not event.sender:
+        # What a user sends that is not text (a sticker, a photo) is answered with the help: never silence.
+        if not event.name.startswith("user_send_") or not event.sender:
             return JSONResponse({"ok": True, "ignored": event.name})
         try:
-            answer = await asyncio.to_thread(lookup.handle, "zalo", event.sender, event.text,
+            text = event.text if event.name == "user_send_text" else ""
+            answer = await asyncio.to_thread(lookup.handle, "zalo", event.sender, text,
                                              answers.Style(sms=False), "zalo:" + event.signature)
         except records.Replayed:
             raise _replayed() from None
