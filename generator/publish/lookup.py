@@ -49,12 +49,14 @@ def _index(p: Portfolio, d: Dataset, spec: Lookup) -> dict[str, Any]:
     names = [str(f.get("name")) for f in (resource.schema or {}).get("fields", []) if isinstance(f, dict)]
     position = {label: i for i, label in enumerate(table.labels)}
     at = {n: position.get(n, i) for i, n in enumerate(names)}
-    rows = []
-    for record in table.records():
-        cell = lambda name: record[at[name]] if at[name] < len(record) else ""  # noqa: E731
-        rows.append([[key_text(cell(n)) for n in spec.fields], [cell(n) for n in spec.show]])
-    describe = lambda n: {"name": n, "title": str(fields[n].get("title") or n),  # noqa: E731
-                          "type": str(fields[n].get("type") or "string")}
+
+    def cells(record: list[str], names: tuple[str, ...]) -> list[str]:
+        return [record[at[n]] if at[n] < len(record) else "" for n in names]
+
+    def describe(n: str) -> dict[str, str]:
+        return {"name": n, "title": str(fields[n].get("title") or n), "type": str(fields[n].get("type") or "string")}
+
+    rows = [[[key_text(v) for v in cells(record, spec.fields)], cells(record, spec.show)] for record in table.records()]
     return {
         "v": 1, "dataset": d.id, "code": spec.code, "resource": spec.resource,
         "title": d.title, "title_en": d.title_en, "page": p.catalog.portal.base_url + urls.dataset_page(d.id),

@@ -179,8 +179,10 @@ class PageWriter:
 
     def lookup_page(self) -> None:
         """The SMS/Zalo commands with examples, and the look-up codes of the datasets that opt in."""
-        fields = lambda d, r, names: [str(f.get("title") or f.get("name")) for n in names  # noqa: E731
-                                      for f in (r.schema or {}).get("fields", []) if f.get("name") == n]
+        def titles(r: Resource, names: tuple[str, ...]) -> list[str]:
+            declared = {f.get("name"): f for f in (r.schema or {}).get("fields", []) if isinstance(f, dict)}
+            return [str(declared[n].get("title") or n) for n in names if n in declared]
+
         items = []
         for d, spec in lookup.opted_in(self.p):
             r = next(x for x in d.resources if x.name == spec.resource)
@@ -192,8 +194,8 @@ class PageWriter:
                     example = next((row[at] for row in table.records(1)), "")
                 except tables.TableReadError:
                     example = ""
-            items.append({"code": spec.code, "dataset": d, "fields": fields(d, r, spec.fields),
-                          "show": fields(d, r, spec.show), "example": example})
+            items.append({"code": spec.code, "dataset": d, "fields": titles(r, spec.fields),
+                          "show": titles(r, spec.show), "example": example})
         self.page(urls.LOOKUP_PAGE_SOURCE, "lookup.html", **ui_title(N_("Tra cứu qua SMS và Zalo")), lookups=items)
 
     def api_access(self) -> None:

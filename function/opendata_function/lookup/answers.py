@@ -85,7 +85,9 @@ def _search(cmd: Command, data: LookupData, style: Style) -> Answer:
     lines = [head]
     if style.sms:
         # Every title gets an equal share of the room, each shortened at a word boundary.
-        items = [(f"{n}) ", title, f" [{data.code_of(dataset) or dataset}]") for n, (dataset, title) in enumerate(hits, 1)]
+        # A code only where TRA answers for it: the others are found, not looked up, by SMS.
+        items = [(f"{n}) ", title, f" [{data.code_of(dataset)}]" if data.code_of(dataset) else "")
+                 for n, (dataset, title) in enumerate(hits, 1)]
         room = style.room - len(gsm7.plain(head)) - len(gsm7.plain(tail)) - 2 - len(items)
         share = room // len(items)
         for prefix, title, suffix in items:

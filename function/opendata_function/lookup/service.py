@@ -29,6 +29,10 @@ class Lookup:
         self._next_check = 0.0
         self._next_purge = 0.0
         self._lock = threading.Lock()
+        channels = settings.zalo_oa_secret or settings.esms_private_key or settings.sms_json_secret
+        if channels and not settings.lookup_hash_key:
+            log.warning("OPENDATA_LOOKUP_HASH_KEY (or OPENDATA_OPERATOR_SECRET) is not set: phone numbers are "
+                        "hashed without a key, which anyone can reverse by trying every number; set one")
 
     @property
     def data(self) -> LookupData | None:
