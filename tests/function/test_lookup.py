@@ -6,7 +6,6 @@ that checks every request it gets (path, headers, body) and expires the first ac
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
