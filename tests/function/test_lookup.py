@@ -176,7 +176,7 @@ def gsm7_ok(text: str, parts: int = 2) -> None:
 
 
 # -- the commands --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["DL trường học", "dl truong hoc", "  Dl   TRUONG   hoc "])
+@pytest.mark.parametrize("text", ["DL trường học", "dl truong hoc", "  Dl   TRUONG   hoc ", "ĐL Trường Học", "dl: truong hoc"])
 def test_search_with_and_without_accents(lookup_api, zalo_fake, text):
     reply = ask_zalo(lookup_api, zalo_fake, text)
     assert "Danh sách trường trung học phổ thông" in reply  # accents kept on Zalo
@@ -295,6 +295,13 @@ def test_shorten_never_cuts_a_word():
         assert len(short) <= room
         if short != title:
             assert short.endswith("...") and title.startswith(short[:-3]) and title[len(short) - 3] == " "
+
+
+def test_zalo_replies_stay_within_2000_characters_and_keep_their_last_line():
+    from opendata_function.lookup.answers import Style, _finish
+    lines = [f"{i}. " + "Danh sách trường trung học phổ thông công lập " * 3 for i in range(100)] + ["Xem: https://x/"]
+    text = _finish(lines, Style(sms=False))
+    assert len(text) <= 2000 and text.endswith("\nXem: https://x/") and "..." in text
 
 
 def test_gsm7_replaces_what_is_outside_the_basic_set():
