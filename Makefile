@@ -10,7 +10,7 @@ BIN = $(VENV)/bin
 AXE = $(VENV)/npm/node_modules/axe-core/axe.min.js
 AXE_VERSION = 4.10.3
 
-.PHONY: setup serve build test system previews messages bench bench-validate bench-hostile bench-function clean
+.PHONY: setup serve build test system previews messages bench bench-validate bench-hostile bench-function bench-lookup clean
 
 setup: $(VENV)/.installed
 
@@ -60,6 +60,10 @@ bench-hostile: setup
 bench-function: setup $(VENV)/.function
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python benchmarks/function_load.py
+
+# SMS/Zalo look-ups per second through the webhooks beside the keyed API, same run.
+bench-lookup: setup $(VENV)/.function
+	$(BIN)/python benchmarks/lookup_load.py
 
 clean:
 	rm -rf site .pytest_cache tests/screenshots

@@ -106,6 +106,11 @@ REGISTRY: dict[str, Code] = _codes(
      "check the https:// address and the declared content type; the API must answer publicly."),
     ("api-check-skipped", "chưa kiểm tra API (chạy không mạng)", "API not checked (run offline)",
      "không cần sửa: bước kiểm tra có mạng trong CI sẽ kiểm tra.", "nothing to change: the networked check in CI tests it."),
+    ("lookup", "khai báo tra cứu qua SMS/Zalo (“lookup:”) sai", "the SMS/Zalo look-up (“lookup:”) is wrong",
+     "bảng và các cột nêu trong “lookup:” phải có trong đặc tả; mã tra cứu là chữ in hoa, riêng cho mỗi bộ dữ liệu "
+     "(xem Hướng dẫn cơ quan, mục Tra cứu).",
+     "the table and fields “lookup:” names must be in the schema; the code is upper case and its dataset's own "
+     "(see the agency guide, Look-up)."),
     ("personal-data", "bảng có thể chứa dữ liệu cá nhân", "a table may hold personal data",
      "bỏ hoặc ẩn cột dữ liệu cá nhân (Nghị định 13/2023); nếu là dữ liệu công khai của tổ chức, ghi rõ trong mô tả cột.",
      "remove or mask personal data (Decree 13/2023); if it is an organisation's public contact, say so in the field's description."),

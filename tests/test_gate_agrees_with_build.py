@@ -44,6 +44,13 @@ DESCRIPTOR_CHANGES = {
     "licenses": st.lists(st.fixed_dictionaries({"name": st.sampled_from(["CC-BY-4.0", "ODC-BY-1.0", "x"]),
                                                 "path": url, "title": words}), min_size=1, max_size=2),
 }
+FIELD_NAMES = [f["name"] for f in BASE["resources"][0]["schema"]["fields"]]
+# The SMS/Zalo opt-in: mostly real field names (so most cases reach the build), some not, hostile codes.
+DESCRIPTOR_CHANGES["lookup"] = st.one_of(scalar, st.fixed_dictionaries(
+    {"fields": st.lists(st.sampled_from([*FIELD_NAMES, "khong_co"]), min_size=1, max_size=2),
+     "show": st.lists(st.sampled_from(FIELD_NAMES), min_size=1, max_size=7)},
+    optional={"code": st.one_of(st.sampled_from(["CSYT", "x", "a-b_1", "CO-SO-KHAM-CHUA-BENH"]), words),
+              "resource": st.sampled_from([BASE["resources"][0]["name"], "x"])}))
 RESOURCE_CHANGES = {"title": words, "description": words, "mediatype": st.sampled_from(["text/csv", "x/y", ""])}
 FIELD_CHANGES = {"title": words, "description": words, "unit": words,
                  "type": st.sampled_from(["string", "integer", "number", "date", "boolean", "any"])}

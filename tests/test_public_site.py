@@ -27,7 +27,8 @@ PAGES = [("", "home"), ("datasets/", "search"), ("datasets/?q=khong+khi", "searc
          (f"datasets/{FORMS}/preview/mau-01-de-nghi-bo-sung-danh-muc/", "preview-docx"),
          (f"datasets/{BUDGET}/preview/thuyet-minh/", "preview-pdf"), ("agencies/", "agencies"),
          ("agencies/so-tnmt/", "agency"), ("topics/", "topics"), ("topics/kinh-te/", "topic"),
-         ("catalogue/", "catalogue"), ("terms/", "terms"), ("dang-ky-api/", "api"), ("khong-co-trang-nay/", "404")]
+         ("catalogue/", "catalogue"), ("terms/", "terms"), ("dang-ky-api/", "api"), ("tra-cuu/", "lookup"),
+         ("khong-co-trang-nay/", "404")]
 
 # Text in Vietnamese (more than half of its words carry Vietnamese letters) outside an element
 # marked lang="vi": on an English page, that is an interface word left untranslated, or metadata

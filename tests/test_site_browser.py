@@ -334,3 +334,27 @@ def test_injected_markup_in_metadata_stays_text(page, tmp_path):
     feed = ET.parse(out / "feed.xml").getroot()
     titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
     assert data["title"] in titles  # escaped in the XML, text again once parsed
+
+
+def test_lookup_page_is_in_the_nav_with_the_commands_and_codes(page, public):
+    url, _ = public
+    page.goto(url)
+    page.click(".od-nav a:has-text('Tra cứu SMS/Zalo')")
+    assert page.url.endswith("/tra-cuu/")
+    assert page.locator("h1").inner_text() == "Tra cứu qua SMS và Zalo"
+    commands = page.locator(".od-lookup__commands").inner_text()
+    for text in ("DL <từ khoá>", "TRA <mã> <giá trị>", "HD", "DL trường học", "TRA THPT 001"):
+        assert text in commands, text
+    codes = page.locator(".od-lookup__codes tbody tr")
+    assert codes.count() == 2
+    row = page.locator(".od-lookup__codes tr:has(code:text-is('THPT'))")
+    assert "Mã trường, Tên trường" in row.inner_text()
+    row.locator("a").click()
+    assert page.url.endswith("/datasets/truong-thpt/")
+    page.go_back()
+    page.click("[data-od-lang]")  # English alongside
+    assert page.locator("h1").inner_text() == "Look-up by SMS and Zalo"
+    assert page.locator(".od-lookup__commands thead").inner_text().split() == ["Command", "What", "it", "does",
+                                                                              "Example"]
+    page.click("[data-od-lang]")
+    assert page.console_errors == []

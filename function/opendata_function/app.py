@@ -28,6 +28,8 @@ from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import accounts, ckan, feedback, keys, query, usage
+from .lookup import routes as lookup_routes
+from .lookup.service import Lookup
 from .bodies import read_form
 from .errors import ApiError, ValidationFailed
 from .openapi import document as openapi_document
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     if weak:
         raise SettingsError(weak)  # refuse to start: a guessable secret opens every account's data
     fn = Function(settings, store)
+    lookup = Lookup(settings, fn.store, fn.source)
 
     # -- keyed data API ---------------------------------------------------------------------------
     async def rows(request: Request) -> Response:
@@ -298,7 +301,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                              "tables_loaded": fn.tables.loaded(), "tables_unavailable": len(unavailable),
                              "unavailable": [{"dataset": d, "resource": r, "reason": why}
                                              for (d, r), why in list(unavailable.items())[:100]],
-                             "store": fn.store.dialect},
+                             "store": fn.store.dialect, "lookup": lookup_routes.describe(lookup)},
                             status_code=200 if loaded else 503)
 
     openapi_body = json.dumps(openapi_document(), ensure_ascii=False).encode("utf-8")
@@ -363,6 +366,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         Route("/admin/feedback/{id}", admin_feedback_item, methods=["POST"]),
         Route("/admin/feedback/{id}/github", admin_feedback_issue, methods=["POST"]),
         *ckan.routes(fn, settings),
+        *lookup_routes.routes(lookup, settings),
     ]
     if STATIC.is_dir():
         routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
@@ -382,6 +386,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lifespan=lifespan,
     )
     app.state.function = fn
+    app.state.lookup = lookup
     return app
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import accounts, feedback, usage
+from .lookup import records as lookup_records
 from .errors import ApiError
 from .settings import Settings
 from .store import Store, StoreError
@@ -69,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--year")
     when.add_argument("--month", help="YYYY-MM")
     s.add_argument("--by-account", action="store_true")
+    s.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    s.add_argument("--out", help="write to this file instead of the screen")
+
+    s = sub.add_parser("lookups", help="SMS/Zalo look-ups per day, channel, command, dataset, answered (yearly reports)")
+    when = s.add_mutually_exclusive_group()
+    when.add_argument("--year")
+    when.add_argument("--month", help="YYYY-MM")
     s.add_argument("--format", choices=["text", "csv", "json"], default="text")
     s.add_argument("--out", help="write to this file instead of the screen")
 
@@ -153,10 +161,14 @@ def run(args: argparse.Namespace, store: Store, settings: Settings, actor: str) 
             for r in rows:
                 r["detail"] = json.dumps(r["detail"], ensure_ascii=False)
             _print_table(rows, ["id", "at", "actor", "action", "account_id", "feedback_id", "detail"])
-    elif cmd == "usage":
-        rows = usage.report(store, year=args.year, month=args.month, by_account=args.by_account)
-        columns = ["month", "dataset", *(["account_id"] if args.by_account else []), "requests", "rows_returned",
-                   "accounts"]
+    elif cmd in ("usage", "lookups"):
+        if cmd == "usage":
+            rows = usage.report(store, year=args.year, month=args.month, by_account=args.by_account)
+            columns = ["month", "dataset", *(["account_id"] if args.by_account else []), "requests", "rows_returned",
+                       "accounts"]
+        else:
+            rows = lookup_records.report(store, year=args.year, month=args.month)
+            columns = ["day", "channel", "command", "dataset", "answered", "lookups"]
         out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
         try:
             if args.format == "csv":

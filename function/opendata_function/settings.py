@@ -95,6 +95,24 @@ class Settings:
     github_repo: str = ""  # owner/name of the data repository
     github_api: str = "https://api.github.com"
     github_auto: bool = False  # open an issue for every new feedback
+    # SMS/Zalo look-up (lookup/): messages per phone number or Zalo user and hour, shared by the channels.
+    lookup_per_hour: int = 30
+    # Key of the hash that stands for a phone number or Zalo user id in the store (never the number itself).
+    lookup_hash_key: str = ""
+    # SMS replies: at most this many parts of 153 characters (1: one message of 160).
+    sms_parts: int = 2
+    # Events older than this (or from the future by more) are refused as stale.
+    lookup_max_age_seconds: int = 300
+    zalo_app_id: str = ""
+    zalo_oa_secret: str = ""  # the OA secret key: signs the webhook's events
+    zalo_access_token: str = ""
+    zalo_refresh_token: str = ""  # the first one; each refresh rotates it and the store keeps the new one
+    zalo_app_secret: str = ""  # the app's secret key: sent when refreshing the access token
+    zalo_api_url: str = "https://openapi.zalo.me"
+    zalo_oauth_url: str = "https://oauth.zaloapp.com"
+    esms_cpid: str = ""
+    esms_private_key: str = ""
+    sms_json_secret: str = ""  # the signed-JSON gateway adapter's shared secret (HMAC-SHA256)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -120,4 +138,18 @@ class Settings:
             github_repo=e.get("OPENDATA_GITHUB_REPO", ""),
             github_api=e.get("OPENDATA_GITHUB_API", "https://api.github.com").rstrip("/"),
             github_auto=_flag(e, "OPENDATA_GITHUB_AUTO", False),
+            lookup_per_hour=_int(e, "OPENDATA_LOOKUP_PER_HOUR", 30),
+            lookup_hash_key=e.get("OPENDATA_LOOKUP_HASH_KEY") or e.get("OPENDATA_OPERATOR_SECRET", ""),
+            sms_parts=max(1, min(_int(e, "OPENDATA_SMS_PARTS", 2), 10)),
+            lookup_max_age_seconds=_int(e, "OPENDATA_LOOKUP_MAX_AGE_SECONDS", 300),
+            zalo_app_id=e.get("OPENDATA_ZALO_APP_ID", ""),
+            zalo_oa_secret=e.get("OPENDATA_ZALO_OA_SECRET", ""),
+            zalo_access_token=e.get("OPENDATA_ZALO_ACCESS_TOKEN", ""),
+            zalo_refresh_token=e.get("OPENDATA_ZALO_REFRESH_TOKEN", ""),
+            zalo_app_secret=e.get("OPENDATA_ZALO_APP_SECRET", ""),
+            zalo_api_url=e.get("OPENDATA_ZALO_API_URL", "https://openapi.zalo.me").rstrip("/"),
+            zalo_oauth_url=e.get("OPENDATA_ZALO_OAUTH_URL", "https://oauth.zaloapp.com").rstrip("/"),
+            esms_cpid=e.get("OPENDATA_ESMS_CPID", ""),
+            esms_private_key=e.get("OPENDATA_ESMS_PRIVATE_KEY", ""),
+            sms_json_secret=e.get("OPENDATA_SMS_JSON_SECRET", ""),
         )

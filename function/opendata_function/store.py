@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 # Order matters for restore (no foreign keys, but the log reads best in this order).
-TABLES = ("accounts", "audit", "key_usage", "feedback")
+TABLES = ("accounts", "audit", "key_usage", "feedback", "lookup_counts")
+# Kept only a day and never backed up (the look-up's rate limit and replay marks): emptied with the rest.
+EPHEMERAL = ("lookup_limits", "lookup_seen")
+# Ordering of each table in a backup (the others by id).
+_ORDER = {"key_usage": "account_id, dataset, month", "lookup_counts": "day, channel, command, dataset, answered"}
 BACKUP_FORMAT = "opendata-function-backup"
 SCHEMA_VERSION = 1
 
@@ -73,6 +77,27 @@ CREATE TABLE IF NOT EXISTS feedback (
   github_issue TEXT NOT NULL,
   created TEXT NOT NULL,
   updated TEXT NOT NULL
+);
+-- SMS/Zalo look-ups (lookup/records.py): counts for the yearly reports (no phone number, no text),
+-- the rate limit per sender (keyed hash, one row per sender and hour), events already answered (replays).
+CREATE TABLE IF NOT EXISTS lookup_counts (
+  day TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  command TEXT NOT NULL,
+  dataset TEXT NOT NULL,
+  answered INTEGER NOT NULL,
+  lookups INTEGER NOT NULL,
+  PRIMARY KEY (day, channel, command, dataset, answered)
+);
+CREATE TABLE IF NOT EXISTS lookup_limits (
+  sender TEXT NOT NULL,
+  hour TEXT NOT NULL,
+  hits INTEGER NOT NULL,
+  PRIMARY KEY (sender, hour)
+);
+CREATE TABLE IF NOT EXISTS lookup_seen (
+  event TEXT PRIMARY KEY,
+  at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS feedback_by_dataset ON feedback (dataset, id);
 CREATE INDEX IF NOT EXISTS audit_by_account ON audit (account_id, id)
@@ -213,9 +238,9 @@ class Store:
     def clear(self, tx: Tx) -> None:
         """Empty every table and restart the ids (restore --replace, and tests)."""
         if self.dialect == "postgresql":
-            tx.run("TRUNCATE " + ", ".join(TABLES) + " RESTART IDENTITY")
+            tx.run("TRUNCATE " + ", ".join(TABLES + EPHEMERAL) + " RESTART IDENTITY")
         else:
-            for table in TABLES:
+            for table in TABLES + EPHEMERAL:
                 tx.run(f"DELETE FROM {table}")
             tx.run("DELETE FROM sqlite_sequence")
 
@@ -229,8 +254,7 @@ class Store:
     def backup(self, path: Path) -> dict[str, int]:
         """Write every table to one JSON file (readable by either backend); return the row counts."""
         with self.tx() as tx:
-            data = {t: tx.all(f"SELECT * FROM {t} ORDER BY " + ("account_id, dataset, month" if t == "key_usage" else "id"))
-                    for t in TABLES}
+            data = {t: tx.all(f"SELECT * FROM {t} ORDER BY " + _ORDER.get(t, "id")) for t in TABLES}
         doc = {"format": BACKUP_FORMAT, "version": SCHEMA_VERSION, "created": now(), "tables": data}
         tmp = path.with_name(path.name + ".tmp")
         # Personal data and key hashes: readable by the operator only, whatever the umask.

@@ -30,6 +30,8 @@ from generator.tables import reader as tables
 from generator.tables.reader import TableReadError
 from generator.gate.standards import check_standards
 from generator.gate.run import Report, check_dataset, convert_for_publishing
+from generator.publish.discovery import lookup
+from generator.gate.lookup import check_codes
 
 
 GATE_CHUNK = 50  # datasets per worker task in the validation gate
@@ -112,6 +114,7 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
     for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK):
         problems.items.extend(found)
         conversions_needed.update(converted)
+    check_codes(portfolio.datasets, problems)
     for (dataset_id, name), encoding in conversions_needed.items():
         d = next(x for x in portfolio.datasets if x.id == dataset_id)
         r = next(x for x in d.resources if x.name == name)
@@ -232,6 +235,7 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         pages.result()
         _merge(html_dir, staging)
         redirects.write(portfolio, staging, redirects.old_ids(root))  # never over a page: after the merge
+        lookup.write_catalogue(portfolio, staging)  # pins the search script MkDocs copied
         manifest.write(portfolio, staging)
         os.chmod(staging, 0o755)
         _swap(staging, out)

@@ -20,6 +20,7 @@ from generator.gate.standards import check_standards
 from generator.portal.datasets import load_datasets
 from generator.problems import InputError, Problem, Problems
 from generator.portal.model import Catalog, Dataset, Resource
+from generator.gate.lookup import check_codes, check_lookup
 
 LEGACY_ENCODINGS = {"windows-1258", "tcvn3", "vni"}
 
@@ -97,6 +98,7 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
     selected = [d for d in datasets if in_change(d)]
     for dataset in selected:
         check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors)
+    check_codes(datasets, problems)
     check_standards(catalog, selected, problems)
     for dataset in incomplete:
         if in_change(dataset):
@@ -118,6 +120,7 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
     from generator.gate.encoding import check_encoding, decode
 
     descriptor.check_descriptor(dataset, catalog, problems)
+    check_lookup(dataset, problems)
     decision = dataset.descriptor.get("personal_data")
     sniffed: dict[Path, str | None] = {}
     for resource in dataset.resources:

@@ -63,6 +63,8 @@ def feedback_href(dataset: Dataset, agency_email: str, portal_name: str) -> str:
 # API accounts (Article 6.2): the function's registration form, or a mail to the operator.
 API_ACCESS_PAGE = "dang-ky-api/"
 API_ACCESS_PAGE_SOURCE = "dang-ky-api.md"
+LOOKUP_PAGE = "tra-cuu/"  # the SMS/Zalo commands (the function's help answer links here)
+LOOKUP_PAGE_SOURCE = "tra-cuu.md"
 
 
 def api_request_href(operator_email: str, portal_name: str) -> str:

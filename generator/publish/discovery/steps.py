@@ -13,11 +13,13 @@ from generator import i18n
 from generator.portal.model import Portfolio
 from generator.publish.discovery import dictionary, history, search_index, table_chunks
 from generator.publish.site import feeds
+from generator.publish.discovery import lookup
 
 
 def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = None) -> None:
     i18n.write_messages(site)  # the scripts' English (assets/messages.js)
     search_index.write(p, site)
+    lookup.write(p, site)
     table_chunks.write(p, site)
     dictionary.write(p, site)
     feeds.write(p, site, data_history)

@@ -34,6 +34,8 @@ from generator.publish.discovery import charts, documents, history, table_chunks
 from generator.publish.site import forms, related
 from generator.publish import schemaorg, urls
 from generator.publish.discovery.dictionary import constraints_words, schema_fields, type_words
+from generator.tables import reader as tables
+from generator.publish.discovery import lookup
 
 TEMPLATES = PACKAGE_DIR / "templates"
 NEWEST = 20  # cards the search page shows before its index loads (and without JavaScript)
@@ -177,6 +179,28 @@ class PageWriter:
         self.page("catalogue/index.md", "catalogue.html", **ui_title(N_("Danh mục dữ liệu mở")), stats=self.stats())
         self.page("terms.md", "terms.html", **ui_title(N_("Điều khoản sử dụng")))
         self.api_access()
+        self.lookup_page()
+
+    def lookup_page(self) -> None:
+        """The SMS/Zalo commands with examples, and the look-up codes of the datasets that opt in."""
+        def titles(r: Resource, names: tuple[str, ...]) -> list[str]:
+            declared = {f.get("name"): f for f in (r.schema or {}).get("fields", []) if isinstance(f, dict)}
+            return [str(declared[n].get("title") or n) for n in names if n in declared]
+
+        items = []
+        for d, spec in lookup.opted_in(self.p):
+            r = next(x for x in d.resources if x.name == spec.resource)
+            example = ""
+            if r.reading is not None or r.source is not None:
+                try:
+                    table = tables.of(r)
+                    at = table.labels.index(spec.fields[0]) if spec.fields[0] in table.labels else 0
+                    example = next((row[at] for row in table.records(1)), "")
+                except tables.TableReadError:
+                    example = ""
+            items.append({"code": spec.code, "dataset": d, "fields": titles(r, spec.fields),
+                          "show": titles(r, spec.show), "example": example})
+        self.page(urls.LOOKUP_PAGE_SOURCE, "lookup.html", **ui_title(N_("Tra cứu qua SMS và Zalo")), lookups=items)
 
     def api_access(self) -> None:
         """The API registration page: the function's form, or how to ask the operator by mail."""
