@@ -17,7 +17,8 @@ from pathlib import Path
 from build_portal import make_portal
 
 import generator.build
-from generator.publish import ckan, conversions, datajson, datapackage_zip, dcat, downloads, files
+from generator.publish import conversions, datapackage_zip, downloads, files
+from generator.publish.harvest import ckan, datajson, dcat
 
 
 def run(p, site: Path, previous: Path | None) -> dict[str, tuple[float, float]]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import generator.build
 from generator.model import Portfolio
-from generator.publish import ckan, conversions, datajson, datapackage_zip, dcat, downloads, files, json_api
+from generator.publish import conversions, datapackage_zip, downloads, files
+from generator.publish.harvest import ckan, datajson, dcat, json_api
 
 
 @dataclass

@@ -20,7 +20,8 @@ from rdflib.compare import isomorphic
 from rdflib import namespace as ns
 
 from conftest import ROOT, SHARED
-from generator.publish import ckan, datajson, dcat, urls
+from generator.publish import urls
+from generator.publish.harvest import ckan, datajson, dcat
 from standards_site import publish
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import generator.build
-from generator.publish import files, json_api, redirects, urls
+from generator.publish import files, redirects, urls
+from generator.publish.harvest import json_api
 
 GIT = ["git", "-c", "user.name=Kiểm thử", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
 

@@ -17,7 +17,8 @@ from conftest import ROOT
 from searching import run
 
 from generator.build import load
-from generator.publish import charts, dictionary, documents, feeds, schemaorg, search_index, table_chunks
+from generator.publish import charts, dictionary, documents, feeds, search_index, table_chunks
+from generator.publish.harvest import schemaorg
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import search_index as search_benchmark  # noqa: E402

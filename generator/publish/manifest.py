@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import __version__, parallel
 from ..model import Portfolio
 from .files import sha256_file
-from .json_api import write_json
+from .harvest.json_api import write_json
 from .urls import MANIFEST
 
 

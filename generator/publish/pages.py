@@ -29,7 +29,8 @@ from ..model import Dataset, Portfolio, Resource
 from ..rawhtml import MARKER
 from ..text import fold, paragraphs
 from ..vocabularies import FORMATS, FREQUENCIES
-from . import charts, documents, forms, history, related, schemaorg, table_chunks, urls
+from . import charts, documents, forms, history, related, table_chunks, urls
+from .harvest import schemaorg
 from .dictionary import constraints_words, schema_fields, type_words
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..catalog import ID_PATTERN
 from ..model import Portfolio
 from . import urls
-from .json_api import write_json
+from .harvest.json_api import write_json
 
 
 def _renames_by_commit(root: Path) -> list[list[tuple[str, str, str]]]:

@@ -34,12 +34,16 @@ import json
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model import Dataset, Portfolio
-from . import urls
-from .downloads import Download, Downloads, found
+from ...errors import Problem
+from ...model import Dataset, Portfolio
+from .. import urls
+from ..downloads import Download, Downloads, found
 from .json_api import write_json
+
+if TYPE_CHECKING:
+    from . import Job
 
 # catalog/licences.yaml ids -> the ids of CKAN's default licence register, where it has one.
 CKAN_LICENCES = {"CC-BY-4.0": "cc-by", "CC0-1.0": "cc-zero", "ODC-BY-1.0": "odc-by", "CC-BY-SA-4.0": "cc-by-sa",
@@ -185,6 +189,14 @@ def documents(p: Portfolio, downloads: Downloads) -> dict[str, Any]:
     for name, pkg in packages.items():
         out[urls.ckan_package_show(name)] = envelope(p, "package_show", pkg)
     return out
+
+
+OWN_CORES = False
+
+
+def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
+    write(job.portfolio, job.site, job.downloads)
+    return [], []
 
 
 def write(p: Portfolio, site: Path, downloads: Downloads | None = None) -> None:

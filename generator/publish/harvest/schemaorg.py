@@ -6,8 +6,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from ..model import Dataset, Portfolio
-from . import urls
+from ...model import Dataset, Portfolio
+from .. import urls
 
 
 def dataset(p: Portfolio, d: Dataset) -> dict[str, Any]:

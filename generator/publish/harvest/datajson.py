@@ -17,14 +17,18 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model import Dataset, Portfolio
-from . import urls
-from .downloads import Download, Downloads, found
+from ...errors import Problem
+from ...model import Dataset, Portfolio
+from .. import urls
+from ..downloads import Download, Downloads, found
 from .json_api import write_json
 
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "standards" / "pod-1.1"
+if TYPE_CHECKING:
+    from . import Job
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "standards" / "pod-1.1"
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
 PERIODICITY = {"daily": "R/P1D", "weekly": "R/P1W", "monthly": "R/P1M", "quarterly": "R/P3M",
                "semiannual": "R/P6M", "annual": "R/P1Y", "irregular": "irregular"}
@@ -125,6 +129,17 @@ def check(document: dict[str, Any]) -> list[str]:
     """Every way the document breaks the POD 1.1 schema, as "path: message" lines (empty: valid)."""
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+
+
+OWN_CORES = False
+
+
+def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
+    errors = check(write(job.portfolio, job.site, job.downloads))
+    if not errors:
+        return [], []
+    return [Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
+                    f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}", code="data-json")], []
 
 
 def write(p: Portfolio, site: Path, downloads: Downloads | None = None) -> dict[str, Any]:
