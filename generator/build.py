@@ -209,7 +209,8 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         zips = zipped.result()
         extra = downloads.merge(conversions.downloads(made), zips)
         job = harvest.Job(portfolio, staging, extra, previous,
-                          {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips) for d in portfolio.datasets})
+                          {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips) for d in portfolio.datasets},
+                          conversions.periods(made))
         # The standards that check themselves over the cores run here; the others together in the background.
         standards = harvest.standards()
         jobs.append(others := parallel.Background(

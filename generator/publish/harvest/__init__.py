@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from ...errors import Problem
 from ...model import Portfolio
 from ..downloads import Downloads
+from .temporal import Periods
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Job:
     downloads: Downloads
     previous: Path | None = None  # the last good site: a standard may check only what changed since
     dataset_json: dict[str, dict[str, Any]] = field(default_factory=dict)  # per dataset: fields json_api adds
+    periods: Periods = field(default_factory=dict)  # the days each dataset's tables cover (temporal.coverage)
 
 
 class Standard(Protocol):

@@ -24,6 +24,7 @@ from ...model import Dataset, Portfolio
 from .. import urls
 from ..downloads import Download, Downloads, found
 from .json_api import write_json
+from .temporal import Periods, coverage
 
 if TYPE_CHECKING:
     from . import Job
@@ -43,7 +44,7 @@ def _distribution(title: str, description: str, fmt: str, url: str, mediatype: s
     return out
 
 
-def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
+def dataset(p: Portfolio, d: Dataset, extra: list[Download], periods: Periods | None = None) -> dict[str, Any]:
     base = p.catalog.portal.base_url
     agency = p.catalog.agencies[d.agency]
     page = base + urls.dataset_page(d.id)
@@ -76,7 +77,7 @@ def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
         out["accrualPeriodicity"] = periodicity
     if d.spatial:
         out["spatial"] = d.spatial
-    start, end = d.temporal.get("start", ""), d.temporal.get("end", "")
+    start, end = coverage(d, periods)
     if start and end:
         out["temporal"] = f"{start}/{end}"
     references = [s["path"] for s in d.sources if isinstance(s.get("path"), str) and s["path"].startswith("http")]
@@ -99,7 +100,7 @@ def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
     return out
 
 
-def catalog(p: Portfolio, downloads: Downloads) -> dict[str, Any]:
+def catalog(p: Portfolio, downloads: Downloads, periods: Periods | None = None) -> dict[str, Any]:
     base = p.catalog.portal.base_url
     return {
         "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
@@ -107,7 +108,7 @@ def catalog(p: Portfolio, downloads: Downloads) -> dict[str, Any]:
         "@type": "dcat:Catalog",
         "conformsTo": CONFORMS_TO,
         "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-        "dataset": [dataset(p, d, downloads.get(d.id, [])) for d in sorted(p.datasets, key=lambda d: d.id)],
+        "dataset": [dataset(p, d, downloads.get(d.id, []), periods) for d in sorted(p.datasets, key=lambda d: d.id)],
     }
 
 
@@ -135,15 +136,16 @@ OWN_CORES = False
 
 
 def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
-    errors = check(write(job.portfolio, job.site, job.downloads))
+    errors = check(write(job.portfolio, job.site, job.downloads, job.periods))
     if not errors:
         return [], []
     return [Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
                     f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}", code="data-json")], []
 
 
-def write(p: Portfolio, site: Path, downloads: Downloads | None = None) -> dict[str, Any]:
+def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None
+          ) -> dict[str, Any]:
     """Write site/data.json; return the document (for `check`)."""
-    document = catalog(p, found(p, site) if downloads is None else downloads)
+    document = catalog(p, found(p, site) if downloads is None else downloads, periods)
     write_json(site / urls.DATA_JSON, document)
     return document

@@ -47,7 +47,7 @@ CHUNK = 100  # datasets per pySHACL run
 
 def publish(job: "Job") -> tuple[list[Problem], list[Problem]]:
     """Write DCAT-AP; check the datasets whose Turtle changed since the last good site (and the catalogue)."""
-    published = write(job.portfolio, job.site, job.downloads)
+    published = write(job.portfolio, job.site, job.downloads, job.periods)
     verdict = check_published(published, published.changed_since(job.previous, job.site), CHUNK)
     errors, warnings = [], []
     if not verdict.conforms:

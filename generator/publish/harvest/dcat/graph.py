@@ -13,16 +13,23 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from ....model import Dataset, Licence, Portfolio, Resource
 from ... import urls
 from ...downloads import Download, Downloads
+from .. import licences
+from ..temporal import coverage
 from .vocabulary import (ADMS, DATE, DCAT, DCATAP, DCTERMS, EU, EU_LICENCES, FOAF, IANA, IRI_BAD, LANGUAGES, LICENCE_TYPE,
                          LICENCE_TYPE_LABELS, LICENCE_TYPES, LOCN, MEDIA_TYPE, PREFIXES, PUBLISHER_TYPE,
                          PUBLISHER_TYPE_LABELS, PUBLISHER_TYPES, RDF, RDFS, SCHEMES, SKOS, SPDX, THEMES, VCARD, XSD)
 
 
+# The DCAT-AP vocabulary shape (mdr-vocabularies.shape.ttl) wants SPDX's algorithms by their https IRIs.
+SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
+
+
 class _Builder:
     """Adds triples for one portal to a graph; concepts are described once per graph."""
 
-    def __init__(self, p: Portfolio):
+    def __init__(self, p: Portfolio, periods: dict[str, tuple[str, str]] | None = None):
         self.p = p
+        self.periods = periods or {}
         self.triples: Triples = set()
         self.base = p.catalog.portal.base_url
         self.described: set[URIRef] = set()
@@ -101,10 +108,35 @@ class _Builder:
         if ref not in self.described:
             self.described.add(ref)
             self.add(ref, RDF.type, DCTERMS.LicenseDocument)
-            self.texts(ref, DCTERMS.title, licence.title, licence.title_en)
+            entry = licences.entry(licence.id)
+            if entry.url:
+                self.texts(ref, DCTERMS.title, licence.title, licence.title_en)
+            else:  # CKAN's register has it only as a generic entry, which ckanext-dcat finds by its English title
+                self.texts(ref, DCTERMS.title, licence.title, entry.title)
+                self.texts(ref, DCTERMS.alternative, "", licence.title_en)
             self.add(ref, DCTERMS.identifier, Literal(licence.id))
             if code:  # the EU IRI identifies it; the licence's own page stays one link away
                 self.add(ref, RDFS.seeAlso, iri(licence.url))
+            kind = LICENCE_TYPES.get(licence.id)
+            if kind:
+                vi, en = LICENCE_TYPE_LABELS[kind]
+                self.add(ref, DCTERMS.type, self.concept(LICENCE_TYPE + kind, vi, en, LICENCE_TYPE + "1.0"))
+        return ref
+
+    def distribution_licence(self, licence: Licence) -> URIRef:
+        """A distribution's licence as CKAN's licence register knows it (ckanext-dcat reads its id from
+        the URI, else from the English title), with the EU authority's IRI and the licence's page beside."""
+        entry = licences.entry(licence.id)
+        if not entry.url:  # a generic entry of the register (other-at...): found by its title
+            return self.licence(licence)
+        ref = URIRef(entry.url)
+        if ref not in self.described:
+            self.described.add(ref)
+            self.add(ref, RDF.type, DCTERMS.LicenseDocument)
+            self.texts(ref, DCTERMS.title, licence.title, licence.title_en)
+            self.add(ref, DCTERMS.identifier, Literal(entry.id))
+            self.add(ref, RDFS.seeAlso, self.licence(licence))
+            self.add(ref, RDFS.seeAlso, iri(licence.url))
             kind = LICENCE_TYPES.get(licence.id)
             if kind:
                 vi, en = LICENCE_TYPE_LABELS[kind]
@@ -193,7 +225,8 @@ class _Builder:
         self.add(ds, RDF.type, DCAT.Dataset)
         self.add(ds, DCTERMS.identifier, Literal(d.id))
         self.texts(ds, DCTERMS.title, d.title, d.title_en)
-        self.texts(ds, DCTERMS.description, d.description.strip() or d.title)
+        self.texts(ds, DCTERMS.description, d.description.strip() or d.title,
+                   d.description_en.strip() or (d.title_en if not d.description.strip() else ""))
         for k in d.keywords:
             self.add(ds, DCAT.keyword, Literal(k, lang="vi"))
         self.add(ds, DCAT.theme, self.theme(topic.theme, (topic.name, topic.name_en)))
@@ -248,7 +281,7 @@ class _Builder:
         return ref
 
     def period(self, d: Dataset, page: str) -> URIRef | None:
-        start, end = d.temporal.get("start", ""), d.temporal.get("end", "")
+        start, end = coverage(d, self.periods)
         if not (DATE.match(start) or DATE.match(end)):
             return None
         ref = URIRef(page + "#temporal")
@@ -263,7 +296,7 @@ class _Builder:
         self.add(dist, RDF.type, DCAT.Distribution)
         self.add(dist, DCATAP.availability, self.stable())
         if licence is not None:
-            self.add(dist, DCTERMS.license, self.licence(licence))
+            self.add(dist, DCTERMS.license, self.distribution_licence(licence))
 
     def _file(self, dist: URIRef, url: str, size: int | None, sha256: str | None) -> None:
         self.add(dist, DCAT.accessURL, iri(url))
@@ -273,8 +306,8 @@ class _Builder:
         if sha256:
             checksum = URIRef(f"{dist}-sha256")
             self.add(checksum, RDF.type, SPDX.Checksum)
-            self.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
-            self.add(SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm)
+            self.add(checksum, SPDX.algorithm, SHA256)
+            self.add(SHA256, RDF.type, SPDX.ChecksumAlgorithm)
             self.add(checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary))
             self.add(dist, SPDX.checksum, checksum)
 
@@ -318,9 +351,10 @@ def iri(value: str) -> URIRef:
 Triples = set[tuple[URIRef, URIRef, Any]]
 
 
-def dataset_triples(p: Portfolio, d: Dataset, extra: list[Download] | None = None) -> Triples:
+def dataset_triples(p: Portfolio, d: Dataset, extra: list[Download] | None = None,
+                    periods: dict[str, tuple[str, str]] | None = None) -> Triples:
     """One dataset with its distributions and every node they refer to (publisher, contact, concepts)."""
-    b = _Builder(p)
+    b = _Builder(p, periods)
     b.dataset(d, extra or [])
     return b.triples
 
@@ -360,12 +394,13 @@ class Published:
         return changed
 
 
-def catalog_triples(p: Portfolio, downloads: Downloads | None = None) -> Published:
-    b = _Builder(p)
+def catalog_triples(p: Portfolio, downloads: Downloads | None = None,
+                    periods: dict[str, tuple[str, str]] | None = None) -> Published:
+    b = _Builder(p, periods)
     c = b.catalog()
     datasets = {}
     for d in sorted(p.datasets, key=lambda d: d.id):
-        datasets[d.id] = dataset_triples(p, d, (downloads or {}).get(d.id, []))
+        datasets[d.id] = dataset_triples(p, d, (downloads or {}).get(d.id, []), periods)
         b.add(c, DCAT.dataset, URIRef(b.base + urls.dataset_page(d.id) + "#dataset"))
     return Published(b.triples, datasets, {d.id: b.base + urls.dataset_page(d.id) for d in p.datasets})
 

@@ -155,9 +155,10 @@ class _Serialised:
         return ttl, js
 
 
-def write(p: Portfolio, site: Path, downloads: Downloads | None = None) -> Published:
+def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
+          periods: dict[str, tuple[str, str]] | None = None) -> Published:
     """Write the catalogue and each dataset in Turtle and JSON-LD; return the triples (for `check`)."""
-    published = catalog_triples(p, found(p, site) if downloads is None else downloads)
+    published = catalog_triples(p, found(p, site) if downloads is None else downloads, periods)
     everything: Triples = set(published.catalog)
     for triples in published.datasets.values():
         everything |= triples
