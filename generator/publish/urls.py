@@ -134,6 +134,11 @@ def ckan_package_show(dataset_id: str) -> str:
     return f"{CKAN_ACTION}package_show/{dataset_id}.json"
 
 
+def ckan_show(action: str, name: str) -> str:
+    """organization_show / group_show?id=<name> as a static file."""
+    return f"{CKAN_ACTION}{action}/{name}.json"
+
+
 def dataset_descriptor(dataset_id: str) -> str:
     """The Data Package descriptor beside the published files, so its relative paths resolve."""
     return f"datasets/{dataset_id}/files/datapackage.json"
