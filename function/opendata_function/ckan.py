@@ -36,7 +36,7 @@ CKAN_TYPES = {"string": "text", "integer": "int", "year": "int", "number": "nume
 
 
 def _error(exc: ApiError, help_url: str) -> JSONResponse:
-    if exc.code in ("bad-body", "bad-number"):  # the body itself cannot be read: CKAN's "JSON Error"
+    if exc.code in ("bad-body", "bad-number", "sql-not-offered"):  # the body cannot be read; an action not offered
         kind, status = "Bad request", 400
     elif exc.status == 404:
         kind, status = "Not Found Error", 404
@@ -429,10 +429,14 @@ def routes(fn: Function, settings: Settings) -> list[Route]:
             raise _invalid("fields", "“fields” là danh sách tên trường (chuỗi).", "“fields” is a list of field names (strings).")
         if fields:
             steer.append(("_fields", ",".join(fields) if isinstance(fields, list) else _text(fields)))
-        sort = _text(params.get("sort"))
-        if sort:
-            steer.append(("_sort", ",".join(("-" if p.strip().lower().endswith(" desc") else "") + p.strip().split(" ")[0]
-                                             for p in sort.split(",") if p.strip())))
+        # "_id" is the row's place in the published table: sorting by it ends the sort (it is unique).
+        sorts = [(p.strip().split(" ")[0], p.strip().lower().endswith(" desc"))
+                 for p in _text(params.get("sort")).split(",") if p.strip()]
+        by_row = next((i for i, (name, _) in enumerate(sorts) if name == "_id"), None)
+        if by_row is not None:
+            sorts, row_desc = sorts[:by_row], sorts[by_row][1]
+        if sorts:
+            steer.append(("_sort", ",".join(("-" if desc else "") + name for name, desc in sorts)))
         q = _json_param(params, "q")
         if isinstance(q, dict):
             steer += [(f"{k}__contains", _text(v)) for k, v in q.items()]
@@ -451,6 +455,8 @@ def routes(fn: Function, settings: Settings) -> list[Route]:
             if parts:
                 plan["where"].append("(" + " OR ".join(sql for sql, _ in parts) + ")")
                 plan["args"] += [a for _, args in parts for a in args]
+        if by_row is not None:
+            plan["order"].append(f"rowid {'DESC' if row_desc else 'ASC'}")
         plan["row_id"] = True
         page = query.run(table, plan, fn.tables.db)
         fn.usage.count(account["id"], dataset, len(page.rows))

@@ -90,6 +90,7 @@ def agency_feed(agency_id: str) -> str:
     return f"agencies/{agency_id}/feed.xml"
 
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"  # points crawlers at the sitemap
 
 
 # Downloads and harvesting standards (issue 5).
@@ -113,6 +114,13 @@ def dataset_zip(dataset_id: str) -> str:
 
 DCAT_CATALOG_JSONLD = "dcat/catalog.jsonld"
 DCAT_CATALOG_TTL = "dcat/catalog.ttl"
+
+
+def dcat_catalog_page(number: int, ext: str) -> str:
+    """Page `number` of the DCAT-AP catalogue (Hydra-paged): the first is dcat/catalog.ttl, then dcat/catalog/<n>.ttl."""
+    if number == 1:
+        return DCAT_CATALOG_TTL if ext == "ttl" else DCAT_CATALOG_JSONLD
+    return f"dcat/catalog/{number}.{ext}"
 
 
 def dcat_dataset(dataset_id: str, ext: str) -> str:

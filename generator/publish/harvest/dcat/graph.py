@@ -375,13 +375,18 @@ class Published:
         this conforms exactly when the whole catalogue would, at the cost of
         what changed.
         """
-        keep = set(self.datasets) if only is None else set(only)
-        links = {URIRef(f"{base}#dataset"): dataset_id for dataset_id, base in self._pages.items()}
         g = _graph()
-        g += {t for t in self.catalog if t[1] != DCAT.dataset or links.get(t[2]) in keep}
-        for dataset_id in keep:
-            g += self.datasets[dataset_id]
+        g += self.page(list(self.datasets) if only is None else list(only))
         return g
+
+    def page(self, only: list[str]) -> Triples:
+        """The triples of one catalogue page: the catalogue node linking these datasets, and theirs."""
+        keep = set(only)
+        links = {URIRef(f"{base}#dataset"): dataset_id for dataset_id, base in self._pages.items()}
+        out = {t for t in self.catalog if t[1] != DCAT.dataset or links.get(t[2]) in keep}
+        for dataset_id in only:
+            out |= self.datasets[dataset_id]
+        return out
 
     def changed_since(self, previous_site: Path | None, site: Path) -> list[str]:
         """Datasets whose published Turtle differs from the last good site's (all when there is none)."""

@@ -13,13 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from ....model import Portfolio
 from ... import urls
 from ...downloads import Downloads, found
 from .graph import Published, Triples, catalog_triples
-from .vocabulary import PREFIXES, RDF_TYPE
+from .vocabulary import HYDRA, PREFIXES, RDF_TYPE, XSD
 
 _PREFIXED = sorted(((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -168,8 +168,37 @@ def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
         ttl, js = made.blocks(_group(triples))
         (site / urls.dcat_dataset(dataset_id, "ttl")).write_bytes(_turtle_text(ttl))
         (site / urls.dcat_dataset(dataset_id, "jsonld")).write_bytes(_jsonld_text(js))
-    ttl, js = made.blocks(made.groups)
-    (site / urls.DCAT_CATALOG_TTL).write_bytes(_turtle_text(ttl))
-    (site / urls.DCAT_CATALOG_JSONLD).write_bytes(_jsonld_text(js))
+    ids = sorted(published.datasets)
+    pages = [ids[i:i + PAGE_SIZE] for i in range(0, len(ids), PAGE_SIZE)] or [[]]
+    if len(pages) > 1:
+        (site / "dcat" / "catalog").mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(pages, 1):
+        ttl, js = made.blocks(_group(published.page(page)))
+        ttl.append(_ttl_block(*_paging(p, number, len(pages), len(ids), "ttl")))
+        js.append(_jsonld_block(*_paging(p, number, len(pages), len(ids), "jsonld")))
+        (site / urls.dcat_catalog_page(number, "ttl")).write_bytes(_turtle_text(ttl))
+        (site / urls.dcat_catalog_page(number, "jsonld")).write_bytes(_jsonld_text(js))
     return published
+
+
+PAGE_SIZE = 100  # datasets per catalogue page, as ckanext-dcat serves its catalogue endpoints
+
+
+def _paging(p: Portfolio, number: int, count: int, total: int, ext: str) -> tuple[URIRef, dict[URIRef, list[Any]]]:
+    """The Hydra node of one catalogue page (ckanext-dcat's shape: the current and deprecated names both)."""
+    base = p.catalog.portal.base_url
+
+    def page(n: int) -> URIRef:
+        return URIRef(base + urls.dcat_catalog_page(n, ext))
+
+    preds: dict[URIRef, list[Any]] = {
+        RDF_TYPE: [HYDRA.PagedCollection], HYDRA.first: [page(1)], HYDRA.firstPage: [page(1)],
+        HYDRA.last: [page(count)], HYDRA.lastPage: [page(count)],
+        HYDRA.totalItems: [Literal(total, datatype=XSD.integer)],
+        HYDRA.itemsPerPage: [Literal(PAGE_SIZE, datatype=XSD.integer)]}
+    if number < count:
+        preds[HYDRA.next] = preds[HYDRA.nextPage] = [page(number + 1)]
+    if number > 1:
+        preds[HYDRA.previous] = preds[HYDRA.previousPage] = [page(number - 1)]
+    return page(number), preds
 

@@ -41,6 +41,7 @@ SPDX = Terms("http://spdx.org/rdf/terms#")
 DCATAP = Terms("http://data.europa.eu/r5r/")
 LOCN = Terms("http://www.w3.org/ns/locn#")
 VCARD = Terms("http://www.w3.org/2006/vcard/ns#")
+HYDRA = Terms("http://www.w3.org/ns/hydra/core#")
 RDF_TYPE = RDF.type
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -48,7 +49,7 @@ LICENCE_TYPE = "http://purl.org/adms/licencetype/"
 PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 SHAPES_DIR = Path(__file__).resolve().parents[3] / "standards" / "dcat-ap-3.0.1"
 PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "rdfs": RDFS, "skos": SKOS, "vcard": VCARD, "xsd": XSD,
-            "adms": ADMS, "spdx": SPDX, "dcatap": DCATAP, "locn": LOCN}
+            "adms": ADMS, "spdx": SPDX, "dcatap": DCATAP, "locn": LOCN, "hydra": HYDRA}
 MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
