@@ -83,7 +83,10 @@ def organization(p: Portfolio, agency_id: str) -> dict[str, Any]:
     url = p.catalog.portal.base_url + urls.agency_page(a.id)
     return {"id": _id(url), "name": a.id, "title": a.name, "display_name": a.name, "description": a.name_en,
             "type": "organization", "is_organization": True, "state": "active", "approval_status": "approved",
-            "image_url": "", "image_display_url": "", "created": ckan_time(p.commit_time) or "", "url": url}
+            "image_url": "", "image_display_url": "", "url": url,
+            # Its first dataset's time, not the build's: an untouched organisation keeps the same bytes.
+            "created": min((ckan_time(d.created) or "" for d in p.datasets if d.agency == a.id and d.created),
+                           default="")}
 
 
 def group(p: Portfolio, topic_id: str) -> dict[str, Any]:
