@@ -172,15 +172,16 @@ def _ordered(found: list[tuple[dict[str, Any], float]], keys: list[tuple[str, bo
     return [pkg for pkg, _ in ordered]
 
 
-def _facets(found: list[dict[str, Any]], names: list[str], limit: int, mincount: int) -> tuple[dict, dict]:
+def _facets(found: list[str], pub: Published, docs: dict[str, solr.Doc], names: list[str], limit: int,
+            mincount: int) -> tuple[dict, dict]:
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
     for name in names:
         counts: dict[str, int] = {}
         titles: dict[str, str] = {}
-        for pkg in found:
-            d = solr.doc(pkg)
-            for value in set(d.values.get(name, [])) - {""}:
+        for pkg_name in found:
+            pkg = pub.packages[pkg_name]
+            for value in set(docs[pkg_name].values.get(name, [])) - {""}:
                 counts[value] = counts.get(value, 0) + 1
             if name == "organization" and pkg.get("organization"):
                 titles[pkg["organization"]["name"]] = pkg["organization"].get("title") or pkg["organization"]["name"]
@@ -193,6 +194,15 @@ def _facets(found: list[dict[str, Any]], names: list[str], limit: int, mincount:
         search_facets[name] = {"title": name, "items": [{"name": v, "display_name": titles.get(v, v), "count": c}
                                                         for v, c in items]}
     return facets, search_facets
+
+
+def _docs(pub: Published) -> dict[str, solr.Doc]:
+    """Each package as the query parser reads it, made once per loaded site."""
+    docs = getattr(pub, "_solr_docs", None)
+    if docs is None:
+        docs = {name: solr.doc(pkg) for name, pkg in pub.packages.items()}
+        setattr(pub, "_solr_docs", docs)
+    return docs
 
 
 def _list_param(params: dict[str, Any], name: str) -> list[str]:
@@ -224,21 +234,18 @@ def search(pub: Published, params: dict[str, Any]) -> dict[str, Any]:
     q_text = _text(params.get("q")).strip()
     q = _parsed(q_text, "q")
     filters = [_parsed(_text(params.get("fq")), "fq")] + [_parsed(f, "fq_list") for f in _list_param(params, "fq_list")]
-    sort = _text(params.get("sort")).strip() or (DEFAULT_SORT if q != ("all",) else "score desc, metadata_modified desc")
+    sort = _text(params.get("sort")).strip() or DEFAULT_SORT
     keys = _sort_key(sort)
     facet_names = _names(params) if _bool(params, "facet", True) else []
     facet_limit = _int(params, "facet.limit", 50, 10**6) if str(params.get("facet.limit", "")).strip() != "-1" else -1
     mincount = _int(params, "facet.mincount", 1, 10**6)
-    found = []
-    for name in sorted(pub.packages):
-        pkg = package(pub, name)
-        d = solr.doc(pkg)
-        if all(solr.matches(f, d) for f in filters) and solr.matches(q, d):
-            found.append((pkg, solr.score(q, d)))
-    ordered = _ordered(found, keys)
-    facets, search_facets = _facets(ordered, facet_names, facet_limit, mincount)
-    return {"count": len(ordered), "results": ordered[start: start + rows], "sort": sort, "facets": facets,
-            "search_facets": search_facets}
+    docs = _docs(pub)
+    found = [(pub.packages[name], solr.score(q, docs[name])) for name in sorted(pub.packages)
+             if all(solr.matches(f, docs[name]) for f in filters) and solr.matches(q, docs[name])]
+    ordered = [pkg["name"] for pkg in _ordered(found, keys)]
+    facets, search_facets = _facets(ordered, pub, docs, facet_names, facet_limit, mincount)
+    return {"count": len(ordered), "results": [package(pub, name) for name in ordered[start: start + rows]],
+            "sort": sort, "facets": facets, "search_facets": search_facets}
 
 
 def _member_of(pkg: dict[str, Any], kind: str) -> list[dict[str, Any]]:
