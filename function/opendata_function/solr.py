@@ -39,7 +39,7 @@ _TOKEN = re.compile(r'''\s*(?:
     (?P<and>AND\b|&&) | (?P<or>OR\b|\|\|) | (?P<not>NOT\b|!) |
     (?P<sign>[-+])(?=\S) |
     (?P<field>[A-Za-z_][A-Za-z0-9_.]*|\*):(?=\S) |
-    (?P<range>[\[{](?:[^\]}"]|"[^"]*")*?\s+TO\s+(?:[^\]}"]|"[^"]*")*?[\]}]) |
+    (?P<range>[\[{][^\]}\[{]*[\]}]) |
     (?P<phrase>"(?:[^"\\]|\\.)*") |
     (?P<term>(?:[^\s()"\\:\[\]{}]|\\.)+)
 )''', re.VERBOSE)
@@ -58,11 +58,19 @@ class Doc:
     words: dict[str, list[str]]  # part -> folded words in order
 
     def all_words(self) -> set[str]:
-        return {w for ws in self.words.values() for w in ws}
+        return {w for ws in self.words.values() for w in ws} - {""}
 
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def _values(texts: list[str]) -> list[str]:
+    """The words of several values, a gap ("") between them: a phrase never spans two tags."""
+    out: list[str] = []
+    for text in texts:
+        out += [*words(text), ""]
+    return out
 
 
 def doc(pkg: dict[str, Any]) -> Doc:
@@ -89,11 +97,11 @@ def doc(pkg: dict[str, Any]) -> Doc:
         "name": words(str(pkg.get("name", "")).replace("-", " ")),
         "title": words(str(pkg.get("title", ""))),
         "notes": words(str(pkg.get("notes") or "")),
-        "tags": words(" ".join(values["tags"])),
-        "organization": words(f"{org.get('name', '')} {org.get('title', '')}"),
-        "groups": words(" ".join(f"{g.get('name', '')} {g.get('title', '')}" for g in pkg.get("groups") or [])),
-        "res_name": words(" ".join(str(r.get("name") or "") for r in resources)),
-        "res_description": words(" ".join(str(r.get("description") or "") for r in resources)),
+        "tags": _values(values["tags"]),
+        "organization": _values([str(org.get("name", "")), str(org.get("title", ""))]),
+        "groups": _values([str(g.get(k) or "") for g in pkg.get("groups") or [] for k in ("name", "title")]),
+        "res_name": _values([str(r.get("name") or "") for r in resources]),
+        "res_description": _values([str(r.get("description") or "") for r in resources]),
     }
     extras = " ".join(str(e.get("value", "")) for e in pkg.get("extras") or [] if e.get("key") in ("title_en", "description_en"))
     parts["notes"] += words(extras)
@@ -161,11 +169,11 @@ def _unary(tokens: list, pos: int, depth: int) -> tuple[Node, int]:
         raise QueryError("truy vấn kết thúc giữa chừng (thiếu điều kiện sau AND/OR/NOT?).",
                          "the query ends too early (a condition missing after AND/OR/NOT?).")
     kind, value = tokens[pos]
-    if kind == "not" or (kind == "sign" and value == "-"):
-        node, pos = _unary(tokens, pos + 1, depth)
-        return ("not", node), pos
-    if kind == "sign":
-        return _unary(tokens, pos + 1, depth)
+    if kind in ("not", "sign"):
+        if depth >= MAX_DEPTH:
+            raise QueryError("quá nhiều NOT/-/+ lồng nhau.", "too many nested NOT/-/+.")
+        node, pos = _unary(tokens, pos + 1, depth + 1)
+        return (("not", node) if kind == "not" or value == "-" else node), pos
     if kind == "lp":
         if depth >= MAX_DEPTH:
             raise QueryError("quá nhiều dấu ngoặc lồng nhau.", "too many nested parentheses.")
@@ -222,7 +230,10 @@ def _match(field: str | None, kind: str, raw: str) -> Node:
         return ("match", field, "phrase", _unescape(raw[1:-1]))
     if kind == "range":
         low_inc, high_inc = raw[0] == "[", raw[-1] == "]"
-        low, _, high = raw[1:-1].strip().partition(" TO ")
+        parts = raw[1:-1].split()
+        if len(parts) != 3 or parts[1] != "TO":
+            raise QueryError(f"khoảng “{raw[:60]}” phải có dạng [a TO b].", f"the range “{raw[:60]}” must read [a TO b].")
+        low, high = parts[0], parts[2]
         low, high = low.strip().strip('"'), high.strip().strip('"')
         if field in DATE_FIELDS:
             bounds = (_date(low, field), _date(high, field))
@@ -256,7 +267,10 @@ def _date(text: str, field: str) -> dt.datetime | None:
             unit = m.group(4).rstrip("S")
             days = {"YEAR": 365, "MONTH": 30, "DAY": 1}.get(unit)
             seconds = {"HOUR": 3600, "MINUTE": 60, "SECOND": 1}.get(unit, 0)
-            now += dt.timedelta(days=n * days) if days else dt.timedelta(seconds=n * seconds)
+            try:
+                now += dt.timedelta(days=n * days) if days else dt.timedelta(seconds=n * seconds)
+            except OverflowError:
+                raise QueryError(f"“{text}” ra ngoài lịch.", f"“{text}” is outside the calendar.") from None
         return now
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
