@@ -312,6 +312,14 @@ def test_ckan_harvester_with_organisation_filters(function, portfolio):
     assert harvest({"organizations_filter_include": [a]}, since="2000-01-01T00:00:00") == by_org[a]
 
 
+def test_ckan_harvester_reads_the_static_files_too(static, portfolio):
+    """A static host ignores the query string: the harvester gets every dataset on its first page, drops
+    the repeats on the next and stops, with the same packages the function serves."""
+    done = clients("harvest", static, json.dumps({}))
+    assert done["errors"] == []
+    assert sorted(p["name"] for p in done["harvested"]) == sorted(d.id for d in portfolio.datasets)
+
+
 def test_the_harvester_pages_through_more_than_one_page(function, portfolio):
     done = clients("harvest", function, json.dumps({}))
     pkgs = done["harvested"]
