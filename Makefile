@@ -24,6 +24,15 @@ $(VENV)/.function: function/pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e './function[postgres,test]'
 	touch $@
 
+# The harvesters' own code (CKAN 2.12 core, ckanext-dcat, ckanext-harvest) that the tests run against the
+# built sample (tests/ckan_clients.py), in a venv of its own: CKAN's pins would move the portal's packages.
+CKAN_VENV = $(VENV)/ckan
+$(CKAN_VENV)/.installed: tests/ckan-clients.txt
+	$(PYTHON) -m venv $(CKAN_VENV)
+	$(CKAN_VENV)/bin/pip install --quiet -r tests/ckan-clients.txt
+	$(CKAN_VENV)/bin/pip install --quiet --no-deps ckan==2.12.0 ckanext-dcat==2.4.4 ckanext-harvest==1.6.3
+	touch $@
+
 build: setup
 	$(BIN)/opendata build
 
@@ -45,7 +54,7 @@ system:
 $(AXE): | system
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
 
-test: setup system $(VENV)/.function $(AXE)
+test: setup system $(VENV)/.function $(AXE) $(CKAN_VENV)/.installed
 	PG_URL=$$(bash scripts/start-postgres.sh) && OPENDATA_TEST_DATABASE_URL=$$PG_URL $(BIN)/python -m pytest
 
 bench: setup

@@ -17,7 +17,7 @@ from pathlib import Path
 from build_portal import make_portal
 
 import generator.build.pipeline
-from generator.publish import ckan, datajson, dcat
+from generator.publish.harvest import ckan, datajson, dcat
 from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files
 
 

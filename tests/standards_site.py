@@ -13,7 +13,7 @@ from pathlib import Path
 
 import generator.build.pipeline
 from generator.portal.model import Portfolio
-from generator.publish import ckan, datajson, dcat, json_api
+from generator.publish.harvest import ckan, datajson, dcat, json_api
 from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files
 
 
@@ -35,9 +35,10 @@ def publish(root: Path, site: Path) -> Published:
     made = conversions.write(portfolio, site)
     zips = datapackage_zip.write(portfolio, site)
     extra = downloads.merge(conversions.downloads(made), zips)
-    triples = dcat.write(portfolio, site, extra)
-    document = datajson.write(portfolio, site, extra)
-    ckan.write(portfolio, site, extra)
+    periods = conversions.periods(made)
+    triples = dcat.write(portfolio, site, extra, periods)
+    document = datajson.write(portfolio, site, extra, periods)
+    ckan.write(portfolio, site, extra, periods)
     return Published(portfolio, site, made, extra, triples, document)
 
 

@@ -14,7 +14,8 @@ import pytest
 
 import generator.build.pipeline
 from generator.publish.downloads import files
-from generator.publish import json_api, urls
+from generator.publish import urls
+from generator.publish.harvest import json_api
 from generator.publish.site import redirects
 
 GIT = ["git", "-c", "user.name=Kiểm thử", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]

@@ -19,7 +19,8 @@ from searching import run
 from generator.build.pipeline import load
 from generator.publish.discovery import charts, dictionary, documents, search_index, table_chunks
 from generator.publish.site import feeds
-from generator.publish import schemaorg
+from generator.publish.harvest import schemaorg
+from generator.publish import urls
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import search_index as search_benchmark  # noqa: E402
@@ -251,3 +252,36 @@ def test_sitemap_lists_every_dataset_agency_and_topic_with_git_dates(portfolio):
     for t in portfolio.catalog.topics:
         assert f"{base}topics/{t}/" in lastmod
     assert f"{base}datasets/chi-so-gia-tieu-dung-2024/preview/chi-so-gia-tieu-dung-2024/" in lastmod
+
+
+# --- schema.org and robots.txt ---------------------------------------------------------------
+
+def test_schema_org_names_the_agency_and_every_download(site, portfolio):
+    import re
+    from urllib.parse import unquote
+
+    base = portfolio.catalog.portal.base_url
+    for d in portfolio.datasets:
+        page = (site / "datasets" / d.id / "index.html").read_text(encoding="utf-8")
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        data = json.loads(found.group(1))
+        agency = portfolio.catalog.agencies[d.agency]
+        assert data["publisher"]["name"] == agency.name and data["publisher"]["url"].endswith(f"agencies/{agency.id}/")
+        urls_listed = [x["contentUrl"] for x in data["distribution"]]
+        files = [unquote(u.removeprefix(base)) for u in urls_listed if u.startswith(base)]
+        assert all((site / f).is_file() for f in files), d.id  # each one downloads
+        assert urls.dataset_zip(d.id) in files
+        for r in d.resources:
+            if r.tabular and not r.is_api:
+                converted = {f.rsplit("/", 1)[-1] for f in files if f"/converted/{r.name}." in f}
+                assert {f"{r.name}.{x}" for x in ("csv", "excel.csv", "json", "xlsx")} <= converted, (d.id, r.name)
+        if d.temporal.get("start"):
+            assert data["temporalCoverage"].startswith(d.temporal["start"])
+
+
+def test_robots_txt_points_at_the_sitemap(site, portfolio):
+    text = (site / "robots.txt").read_text(encoding="utf-8")
+    assert text == feeds.robots(portfolio).decode("utf-8")
+    lines = text.splitlines()
+    assert "User-agent: *" in lines and f"Sitemap: {portfolio.catalog.portal.base_url}sitemap.xml" in lines
+    assert (site / "sitemap.xml").is_file()

@@ -49,6 +49,15 @@ CKAN_ERRORS = {str(c): _json(CKAN_ENVELOPE, d) for c, d in
                 (429, "Rate limited"), (503, "Site unavailable"))}
 
 
+LISTING = [_param("all_fields", "query", {"type": "boolean"}),
+           _param("sort", "query", {"type": "string", "enum": ["name asc", "name desc", "title asc", "title desc",
+                                                               "package_count asc", "package_count desc"]}),
+           _param("limit", "query", {"type": "integer", "minimum": 0}),
+           _param("offset", "query", {"type": "integer", "minimum": 0})]
+SHOW = [_param("id", "query", {"type": "string"}, "UUID or name", required=True),
+        _param("include_datasets", "query", {"type": "boolean"})]
+
+
 def _ckan(action: str, summary: str, params: list[dict[str, Any]], keyed: bool = False) -> dict[str, Any]:
     op = {"summary": summary, "tags": ["ckan"], "parameters": params,
           "responses": {"200": _json(CKAN_ENVELOPE, "CKAN envelope with the result"), **CKAN_ERRORS}}
@@ -220,13 +229,31 @@ def document() -> dict[str, Any]:
             "/api/3/action/package_list": _ckan("package_list", "CKAN: dataset names", [
                 _param("limit", "query", {"type": "integer", "minimum": 0}),
                 _param("offset", "query", {"type": "integer", "minimum": 0})]),
-            "/api/3/action/package_search": _ckan("package_search", "CKAN: search datasets", [
-                _param("q", "query", {"type": "string"}), _param("fq", "query", {"type": "string"}),
-                _param("rows", "query", {"type": "integer", "minimum": 0, "maximum": 1000}),
+            "/api/3/action/package_search": _ckan("package_search", "CKAN: search datasets (Solr subset)", [
+                _param("q", "query", {"type": "string"}, "words (accent-free, whole words) and field:value"),
+                _param("fq", "query", {"type": "string"}, "field:value, \"phrases\", AND/OR/NOT/-, (), [a TO b]"),
+                _param("fq_list", "query", {"type": "string"}, "JSON list of further fq"),
+                _param("facet.field", "query", {"type": "string"}, "JSON list: organization, groups, tags, "
+                       "res_format, license_id"),
+                _param("facet.limit", "query", {"type": "integer", "minimum": -1}),
+                _param("facet.mincount", "query", {"type": "integer", "minimum": 0}),
+                _param("rows", "query", {"type": "integer", "minimum": 0}, "capped at 1000, as CKAN"),
                 _param("start", "query", {"type": "integer", "minimum": 0}),
-                _param("sort", "query", {"type": "string"})]),
-            "/api/3/action/package_show": _ckan("package_show", "CKAN: one dataset", [
+                _param("sort", "query", {"type": "string"}, "e.g. metadata_modified desc, name asc")]),
+            "/api/3/action/package_show": _ckan("package_show", "CKAN: one dataset (by UUID or name)", [
                 _param("id", "query", {"type": "string"}, required=True)]),
+            "/api/3/action/resource_show": _ckan("resource_show", "CKAN: one resource", [
+                _param("id", "query", {"type": "string"}, required=True)]),
+            "/api/3/action/organization_list": _ckan("organization_list", "CKAN: organizations", LISTING),
+            "/api/3/action/organization_show": _ckan("organization_show", "CKAN: one organization", SHOW),
+            "/api/3/action/group_list": _ckan("group_list", "CKAN: groups (topics)", LISTING),
+            "/api/3/action/group_show": _ckan("group_show", "CKAN: one group", SHOW),
+            "/api/3/action/tag_list": _ckan("tag_list", "CKAN: tags", [
+                _param("query", "query", {"type": "string"}), _param("all_fields", "query", {"type": "boolean"})]),
+            "/api/3/action/license_list": _ckan("license_list", "CKAN: the licence register", []),
+            "/api/3/action/status_show": _ckan("status_show", "CKAN: site status", []),
+            "/api/3/action/help_show": _ckan("help_show", "CKAN: an action's help", [
+                _param("name", "query", {"type": "string"}, required=True)]),
             "/api/3/action/datastore_search": _ckan("datastore_search", "CKAN: rows of a table", [
                 _param("resource_id", "query", {"type": "string"}, required=True),
                 _param("filters", "query", {"type": "string"}, "JSON object {field: value}"),
@@ -237,5 +264,10 @@ def document() -> dict[str, Any]:
                 _param("include_total", "query", {"type": "boolean"}),
                 _param("records_format", "query", {"type": "string", "enum": ["objects", "lists", "csv"]})],
                 keyed=True),
+            "/api/3/action/datastore_info": _ckan("datastore_info", "CKAN: a table's fields and row count", [
+                _param("id", "query", {"type": "string"}, required=True)], keyed=True),
+            "/api/3/action/datastore_search_sql": _ckan(
+                "datastore_search_sql", "CKAN: not offered (400 says why; use datastore_search)", [
+                    _param("sql", "query", {"type": "string"})]),
         },
     }

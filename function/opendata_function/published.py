@@ -1,7 +1,8 @@
 """What the build published, read from the site folder or from the URL it is served at.
 
 The function knows the portal only through the build's output: site/api/v1/catalog.json,
-site/api/v1/datasets/<id>.json and, for each table, the CSV conversion the build published
+site/api/v1/datasets/<id>.json, each dataset's CKAN package (site/api/3/action/package_show/<id>.json,
+served by the CKAN actions as the build wrote it), CKAN's licence list and, for each table, the CSV conversion the build published
 (site/datasets/<id>/converted/<resource>.csv, listed in the dataset JSON under
 resources[i].conversions.files). Never the agency's original: what the function serves is what the
 downloads hold. Nothing from those files is trusted as a path: ids must be slugs and a conversion's path
@@ -16,12 +17,13 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 CATALOG = "api/v1/catalog.json"
+CKAN_PACKAGE = "api/3/action/package_show/{}.json"
+CKAN_LICENSES = "api/3/action/license_list"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,199}$")
 _METADATA_LIMIT = 20 * 1024 * 1024
 
@@ -89,7 +91,7 @@ class TableInfo:
     sha256: str  # of the converted CSV, as the dataset JSON publishes it
     schema: dict[str, Any]
     schema_digest: str  # the typing changes with the schema even when the CSV does not
-    ckan_id: str
+    ckan_id: str  # the resource id of the table's original in the dataset's CKAN package ("" if none)
 
     @property
     def version(self) -> tuple[str, ...]:
@@ -103,6 +105,10 @@ class Published:
     datasets: dict[str, dict[str, Any]]
     tables: dict[tuple[str, str], TableInfo]
     ckan_ids: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # CKAN: each dataset's package as the build wrote it (by name), its id -> name, the licence register.
+    packages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    package_names: dict[str, str] = field(default_factory=dict)
+    licenses: list[dict[str, Any]] = field(default_factory=list)
     fingerprint: str = ""
     # Tables the build published without a usable CSV conversion: (dataset, resource) -> why not served.
     unavailable: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -123,9 +129,24 @@ def _safe_relpath(path: Any) -> str | None:
     return path
 
 
-def ckan_resource_id(portal_url: str, dataset: str, resource: str) -> str:
-    """A stable UUID per table, as CKAN clients expect resource ids to look."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{portal_url}#{dataset}/{resource}"))
+def _envelope_result(source: Source, rel: str) -> Any:
+    """The `result` of a CKAN answer the build wrote; SiteError when it is missing or not one."""
+    try:
+        doc = json.loads(source.read(rel, _METADATA_LIMIT))
+    except ValueError as exc:
+        raise SiteError(f"{rel}: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("success") is not True or "result" not in doc:
+        raise SiteError(f"{rel} is not a CKAN answer")
+    return doc["result"]
+
+
+def _package(source: Source, dataset_id: str) -> dict[str, Any]:
+    rel = CKAN_PACKAGE.format(dataset_id)
+    pkg = _envelope_result(source, rel)
+    if not isinstance(pkg, dict) or pkg.get("name") != dataset_id or not isinstance(pkg.get("id"), str) \
+            or not isinstance(pkg.get("resources"), list):
+        raise SiteError(f"{rel} is not the CKAN package of {dataset_id}")
+    return pkg
 
 
 def catalog_digest(source: Source) -> str:
@@ -180,6 +201,11 @@ def load(source: Source) -> Published:
     tables: dict[tuple[str, str], TableInfo] = {}
     ckan_ids: dict[str, tuple[str, str]] = {}
     unavailable: dict[tuple[str, str], str] = {}
+    packages: dict[str, dict[str, Any]] = {}
+    package_names: dict[str, str] = {}
+    licenses = _envelope_result(source, CKAN_LICENSES)
+    if not isinstance(licenses, list):
+        raise SiteError(f"{CKAN_LICENSES} is not a list of licences")
     for summary in summaries:
         dataset_id = summary["id"]
         detail_raw = source.read(f"api/v1/datasets/{dataset_id}.json", _METADATA_LIMIT)
@@ -190,6 +216,9 @@ def load(source: Source) -> Published:
         if not isinstance(detail, dict):
             continue
         datasets[dataset_id] = detail
+        packages[dataset_id] = pkg = _package(source, dataset_id)
+        package_names[pkg["id"]] = package_names[dataset_id] = dataset_id
+        resource_ids = {str(r.get("portal_name")): str(r.get("id")) for r in pkg["resources"] if isinstance(r, dict)}
         for res in detail.get("resources") or []:
             # A table is what the build converted, or a file with a Table Schema (a table the build
             # failed to convert, reported as not served); documents and APIs are not.
@@ -209,8 +238,10 @@ def load(source: Source) -> Published:
                 continue
             info = TableInfo(dataset=dataset_id, resource=name, title=str(res.get("title") or name), file=file,
                              sha256=digest, schema=schema, schema_digest=_schema_digest(schema),
-                             ckan_id=ckan_resource_id(portal_url, dataset_id, name))
+                             ckan_id=resource_ids.get(name, ""))
             tables[(dataset_id, name)] = info
-            ckan_ids[info.ckan_id] = (dataset_id, name)
+            if info.ckan_id:
+                ckan_ids[info.ckan_id] = (dataset_id, name)
     return Published(portal=portal, summaries=summaries, datasets=datasets, tables=tables, ckan_ids=ckan_ids,
-                     fingerprint=fingerprint, unavailable=unavailable)
+                     fingerprint=fingerprint, unavailable=unavailable, packages=packages,
+                     package_names=package_names, licenses=licenses)

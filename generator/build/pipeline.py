@@ -21,7 +21,6 @@ from generator.problems import InputError, Problem, Problems
 from generator.build import parallel
 from generator.portal.gitinfo import iso, read_history
 from generator.portal.model import Dataset, Portfolio
-from generator.publish import ckan, datajson, dcat, json_api
 from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files, manifest
 from generator.publish.discovery import steps as discovery, documents, history
 from generator.publish.site import forms, mkdocs_site, redirects
@@ -32,10 +31,10 @@ from generator.gate.standards import check_standards
 from generator.gate.run import Report, check_dataset, convert_for_publishing
 from generator.publish.discovery import lookup
 from generator.gate.lookup import check_codes
+from generator.publish import harvest
 
 
 GATE_CHUNK = 50  # datasets per worker task in the validation gate
-DCAT_CHUNK = 100  # datasets per SHACL run: pyshacl grows faster than linearly with the graph
 
 
 @dataclass
@@ -213,24 +212,18 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         made = conversions.write(portfolio, staging, previous=previous)
         zips = zipped.result()
         extra = downloads.merge(conversions.downloads(made), zips)
-        jobs.append(standards := parallel.Background(lambda: _standards(portfolio, staging, extra, made, zips)))
-        published = dcat.write(portfolio, staging, extra)
-        changed = published.changed_since(previous, staging)
-        verdict = dcat.check_published(published, changed, DCAT_CHUNK)
-        if not verdict.conforms:
-            raise InputError([Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
-                                      f"the DCAT-AP metadata violates the mandatory shapes:\n{verdict.report[:4000]}",
-                                      code="dcat-ap")])
-        if verdict.advice:
-            warnings.append(Problem("site/dcat/catalog.ttl",
-                                    f"DCAT-AP: {verdict.advice} khuyến nghị chưa đạt (shapes_recommended.ttl), ví dụ thiếu phạm vi thời gian.",
-                                    f"DCAT-AP: {verdict.advice} recommended properties missing (shapes_recommended.ttl), "
-                                    "e.g. no temporal coverage.", severity="warning", code="dcat-ap-recommended"))
-        errors = standards.result()
-        if errors:
-            raise InputError([Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
-                                      f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}",
-                                      code="data-json")])
+        job = harvest.Job(portfolio, staging, extra, previous,
+                          {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips) for d in portfolio.datasets},
+                          conversions.periods(made))
+        # The standards that check themselves over the cores run here; the others together in the background.
+        standards = harvest.standards()
+        jobs.append(others := parallel.Background(
+            lambda: _harvest([s for s in standards if not s.OWN_CORES], job)))
+        errors, advice = _harvest([s for s in standards if s.OWN_CORES], job)
+        more_errors, more_advice = others.result()
+        if errors or more_errors:
+            raise InputError(errors + more_errors)
+        warnings.extend(advice + more_advice)
         discovered.result()
         pages.result()
         _merge(html_dir, staging)
@@ -276,15 +269,15 @@ def _zips(portfolio: Portfolio, staging: Path) -> downloads.Downloads:
     return zips
 
 
-def _standards(portfolio: Portfolio, staging: Path, extra: downloads.Downloads, made: list, zips: downloads.Downloads
-               ) -> list[str]:
-    """data.json, the CKAN-style API and the dataset JSON; return data.json's errors against POD 1.1."""
-    document = datajson.write(portfolio, staging, extra)
-    errors = datajson.check(document)
-    ckan.write(portfolio, staging, extra)
-    json_api.write(portfolio, staging, {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips)
-                                         for d in portfolio.datasets})
-    return errors
+def _harvest(standards: list, job: harvest.Job) -> tuple[list[Problem], list[Problem]]:
+    """Each harvesting standard written and checked by its own validator: (errors, warnings)."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for standard in standards:
+        e, w = standard.publish(job)
+        errors += e
+        warnings += w
+    return errors, warnings
 
 
 def _merge(source: Path, target: Path) -> None:

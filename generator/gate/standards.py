@@ -15,7 +15,7 @@ from generator.portal.model import Catalog, Dataset, Portfolio
 
 # Build time stands in for git's dates (the gate runs before a commit exists); both are ISO 8601.
 STAND_IN_TIME = "2000-01-01T00:00:00+07:00"
-CHUNK = 100  # datasets per pySHACL run, as the build
+CHUNK = 100  # datasets per pySHACL run, as the build (harvest.dcat.CHUNK)
 # data.json keys, and the descriptor key each comes from.
 _DESCRIPTOR_KEY = {"title": "title", "description": "description", "keyword": "keywords", "contactPoint": "contact",
                    "spatial": "spatial", "temporal": "temporal", "references": "sources", "distribution": "resources",
@@ -28,7 +28,7 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
 
     `shapes=False` skips the SHACL run: the build checks the DCAT-AP graph it publishes itself, over the
     datasets that changed and on both cores, and refuses it just the same."""
-    from generator.publish import datajson, dcat
+    from generator.publish.harvest import datajson, dcat
 
     if not datasets:
         return

@@ -92,6 +92,7 @@ def agency_feed(agency_id: str) -> str:
     return f"agencies/{agency_id}/feed.xml"
 
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"  # points crawlers at the sitemap
 
 
 # Downloads and harvesting standards.
@@ -117,6 +118,13 @@ DCAT_CATALOG_JSONLD = "dcat/catalog.jsonld"
 DCAT_CATALOG_TTL = "dcat/catalog.ttl"
 
 
+def dcat_catalog_page(number: int, ext: str) -> str:
+    """Page `number` of the DCAT-AP catalogue (Hydra-paged): the first is dcat/catalog.ttl, then dcat/catalog/<n>.ttl."""
+    if number == 1:
+        return DCAT_CATALOG_TTL if ext == "ttl" else DCAT_CATALOG_JSONLD
+    return f"dcat/catalog/{number}.{ext}"
+
+
 def dcat_dataset(dataset_id: str, ext: str) -> str:
     """One dataset's DCAT-AP description: dcat/datasets/<id>.ttl or .jsonld."""
     return f"dcat/datasets/{dataset_id}.{ext}"
@@ -134,6 +142,11 @@ def ckan_action(action: str) -> str:
 def ckan_package_show(dataset_id: str) -> str:
     """package_show?id=<id> as a static file (a static host cannot answer a query string)."""
     return f"{CKAN_ACTION}package_show/{dataset_id}.json"
+
+
+def ckan_show(action: str, name: str) -> str:
+    """organization_show / group_show?id=<name> as a static file."""
+    return f"{CKAN_ACTION}{action}/{name}.json"
 
 
 def dataset_descriptor(dataset_id: str) -> str:

@@ -14,6 +14,7 @@ import json
 import os
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
@@ -134,12 +135,51 @@ def write_site(root: Path, tables: dict[str, list[dict[str, Any]]] | None = None
         path = root / "api" / "v1" / "datasets" / f"{dataset_id}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(detail, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_ckan_package(root, summary, detail)
+    ckan_answer(root, "license_list", [{"id": "cc-by", "title": "Creative Commons Attribution",
+                                        "url": "http://www.opendefinition.org/licenses/cc-by"}])
     portal = {"id": "test", "name": "Cổng dữ liệu mở thử nghiệm", "name_en": "Test portal", "province": "Vĩnh Phúc",
               "url": PORTAL_URL, "operator": "so-tttt", "regulation": "42/2024/QĐ-UBND"}
     (root / "api" / "v1" / "catalog.json").write_text(
         json.dumps({"portal": portal, "count": len(summaries), "datasets": summaries}, ensure_ascii=False, indent=2),
         encoding="utf-8")
     return root
+
+
+def _uuid(text: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, text))
+
+
+def ckan_answer(root: Path, action: str, result: Any, name: str = "") -> None:
+    path = root / "api" / "3" / "action" / (f"{action}/{name}.json" if name else action)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"help": "", "success": True, "result": result}, ensure_ascii=False), encoding="utf-8")
+
+
+def write_ckan_package(root: Path, summary: dict[str, Any], detail: dict[str, Any]) -> dict[str, Any]:
+    """The dataset's CKAN package in the shape the build writes it (ids as the build makes them)."""
+    dataset_id = summary["id"]
+    agency, topic = detail["agency"], summary["topic"]
+    package_id = _uuid(summary["url"])
+    resources = [{"id": _uuid(f"{PORTAL_URL}#{dataset_id}/{r['name']}"), "portal_name": r["name"],
+                  "package_id": package_id, "name": r["title"], "description": r["description"],
+                  "format": r["format"].upper(), "mimetype": r["mediatype"], "url": r["url"], "size": r["size"],
+                  "hash": r["sha256"], "hash_algorithm": "sha256", "position": i, "state": "active",
+                  "datastore_active": False, "created": "2025-01-02T01:00:00", "last_modified": "2025-03-04T01:00:00"}
+                 for i, r in enumerate(detail["resources"])]
+    org = {"id": _uuid(agency["url"]), "name": agency["id"], "title": agency["name"], "type": "organization",
+           "is_organization": True, "state": "active"}
+    pkg = {"id": package_id, "name": dataset_id, "title": summary["title"], "notes": detail["description"],
+           "type": "dataset", "state": "active", "private": False, "url": summary["url"],
+           "license_id": "cc-by", "license_title": detail["licence"]["title"], "license_url": detail["licence"]["url"],
+           "owner_org": org["id"], "organization": org, "author": agency["name"],
+           "metadata_created": "2025-01-02T01:00:00", "metadata_modified": "2025-03-04T01:00:00",
+           "tags": [{"name": k, "display_name": k, "state": "active"} for k in summary["keywords"]],
+           "num_tags": len(summary["keywords"]),
+           "groups": [{"id": _uuid(f"{PORTAL_URL}topics/{topic['id']}/"), "name": topic["id"], "title": topic["name"]}],
+           "resources": resources, "num_resources": len(resources), "extras": []}
+    ckan_answer(root, "package_show", pkg, dataset_id)
+    return pkg
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from ckanapi import NotAuthorized, NotFound, RemoteCKAN, ValidationError
@@ -25,10 +27,14 @@ def test_package_list_search_and_show(api, ckan):
 
     pkg = ckan.action.package_show(id="co-so-y-te")
     assert pkg["title"] == "Cơ sở y tế" and pkg["organization"]["title"] == "Sở Y tế"
-    assert pkg["license_id"] == "CC-BY-4.0" and {t["name"] for t in pkg["tags"]} == {"y tế", "bệnh viện"}
+    # CKAN's licence register id, the licence's own URL beside it
+    assert pkg["license_id"] == "cc-by" and pkg["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert {t["name"] for t in pkg["tags"]} == {"y tế", "bệnh viện"}
     resource = pkg["resources"][0]
     assert resource["datastore_active"] is True and resource["format"] == "CSV"
-    assert resource["url"].endswith("/datasets/co-so-y-te/files/co-so.csv") and resource["hash"].startswith("sha256:")
+    published = Path(api.settings.site) / "datasets/co-so-y-te/files/co-so.csv"
+    assert resource["url"].endswith("/datasets/co-so-y-te/files/co-so.csv")
+    assert (resource["hash"], resource["hash_algorithm"]) == (hashlib.sha256(published.read_bytes()).hexdigest(), "sha256")
     assert ckan.action.resource_show(id=resource["id"])["name"] == "Cơ sở khám chữa bệnh"
     assert ckan.action.organization_list() == ["cuc-thong-ke", "so-y-te"]
     with pytest.raises(NotFound):

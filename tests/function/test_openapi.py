@@ -21,6 +21,10 @@ def test_openapi_document_describes_every_route(api):
     assert {"/v1/register", "/v1/keys/rotate", "/v1/datasets/{dataset}/{resource}", "/v1/feedback",
             "/v1/feedback/{dataset}", "/admin/accounts", "/admin/audit", "/api/3/action/datastore_search"} <= paths
     assert doc["paths"]["/v1/datasets/{dataset}/{resource}"]["get"]["security"]
+    # Every CKAN action the function answers is described, and nothing else under /api/3/action/.
+    from opendata_function.ckan import HELP
+
+    assert {p.removeprefix("/api/3/action/") for p in paths if p.startswith("/api/3/action/")} == set(HELP)
 
 
 WRONG = {"Authorization": "Bearer odp_000000000000_" + "A" * 43, "X-Operator-Secret": "not-the-secret-" + "x" * 20}

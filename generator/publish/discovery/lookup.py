@@ -23,7 +23,7 @@ from generator.portal.model import Dataset, Portfolio
 from generator.text import fold
 from generator.publish import urls
 from generator.publish.downloads.files import sha256_file
-from generator.publish.json_api import write_json
+from generator.publish.harvest.json_api import write_json
 
 CATALOGUE = "api/v1/lookup.json"
 SEARCH_SCRIPT = "assets/search.js"  # theme/assets/search.js, copied by MkDocs

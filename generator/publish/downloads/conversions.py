@@ -93,6 +93,10 @@ class Conversion:
     counts: dict[str, int] = field(default_factory=dict)  # reason -> how many cells (all of them)
     skipped: dict[str, str] = field(default_factory=dict)  # format -> why it was not made
     error: str = ""  # the table could not be read: nothing converted
+    period: tuple[str, str] | None = None  # earliest and latest day in its date, datetime and year columns
+
+    def saw(self, start: str, end: str) -> None:
+        self.period = (start, end) if self.period is None else (min(self.period[0], start), max(self.period[1], end))
 
     def flag(self, row: int, name: str, value: str, reason: str) -> None:
         self.counts[reason] = self.counts.get(reason, 0) + 1
@@ -252,6 +256,35 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?", re.ASCII)  # no zone: Excel has none
 
 
+def _day_readers(header: list[str], schema: dict | None) -> list[tuple[int, Callable[[str], tuple[str, str] | None]]]:
+    """(column, reader) for each date, datetime or year column: the days a cell covers, for temporal coverage."""
+    fields = {f.get("name"): f for f in (schema or {}).get("fields", []) if isinstance(f, dict)}
+
+    def day(text: str) -> tuple[str, str] | None:
+        if not (ISO_DATE.fullmatch(text) or ISO_DATETIME.fullmatch(text)):
+            return None
+        try:
+            return (dt.date.fromisoformat(text[:10]).isoformat(),) * 2
+        except ValueError:  # 2024-02-30: not a day
+            return None
+
+    def year(text: str) -> tuple[str, str] | None:
+        return (f"{text}-01-01", f"{text}-12-31") if YEAR.fullmatch(text) else None
+
+    out = []
+    for i, h in enumerate(header):
+        spec = fields.get(h, {})
+        kind, fmt = str(spec.get("type") or ""), str(spec.get("format") or "default")
+        if kind in ("date", "datetime") and fmt == "default":
+            out.append((i, day))
+        elif kind == "year":
+            out.append((i, year))
+    return out
+
+
+YEAR = re.compile(r"[12]\d{3}", re.ASCII)
+
+
 def _xlsx_value(value: Any, text: str, row: int, name: str, c: Conversion, sheet: Any,
                 date: Callable[[str], Any] | None = None) -> Any:
     """What one cell becomes in the XLSX: a number, a bool, a date, None, or a string cell that is never a formula."""
@@ -305,6 +338,7 @@ def convert(site: Path, d: Dataset, r: Resource, epoch: int, agency: str = "") -
         out = _Writers(site, d, r, header)
         types = converters(header, r.schema)
         dates = _date_readers(header, r.schema)
+        days = _day_readers(header, r.schema)
         if out.xlsx_ok:
             # People read the titles; the field names are in the “Đặc tả” sheet beside them.
             out.sheet.append([_xlsx_value(t, t, 0, h, result, out.sheet) for t, h in zip(_titles(header, r.schema), header)])
@@ -317,6 +351,10 @@ def convert(site: Path, d: Dataset, r: Resource, epoch: int, agency: str = "") -
                 if len(line) != width:  # ragged rows: the columns still line up with the header
                     line = (line + [""] * (width - len(line)))[:width]
                 values = [conv(text) for conv, text in zip(types, line)]
+                for i, covers in days:
+                    span = covers(line[i].strip())
+                    if span is not None:
+                        result.saw(*span)
                 out.csv.writerow(line)
                 out.excel.writerow(line)
                 obj = ", ".join(k + json_literal(v) for k, v in zip(out.keys, values))
@@ -392,6 +430,16 @@ def tables(p: Portfolio) -> Iterator[tuple[Dataset, Resource]]:
                 yield d, r
 
 
+def periods(made: list[Conversion]) -> dict[str, tuple[str, str]]:
+    """Per dataset, the earliest and latest day its tables' dates cover (datasets without dates are absent)."""
+    out: dict[str, tuple[str, str]] = {}
+    for c in made:
+        if c.period:
+            old = out.get(c.dataset)
+            out[c.dataset] = c.period if old is None else (min(old[0], c.period[0]), max(old[1], c.period[1]))
+    return out
+
+
 def dataset_epoch(p: Portfolio, d: Dataset) -> int:
     """The time derived files of a dataset carry: its folder's last change in git (the commit time when unknown).
 
@@ -405,7 +453,7 @@ def dataset_epoch(p: Portfolio, d: Dataset) -> int:
         return p.commit_epoch
 
 
-VERSION = 3  # bump whenever what a conversion writes changes: older copies are then never reused
+VERSION = 4  # bump whenever what a conversion writes changes: older copies are then never reused
 PARALLEL_FROM = 40  # tables; below this, starting worker processes costs more than it saves
 
 
@@ -420,7 +468,7 @@ def key(p: Portfolio, d: Dataset, r: Resource) -> str:
 
 
 def _record(c: Conversion, table_key: str) -> dict[str, Any]:
-    return {"key": table_key, "rows": c.rows, "skipped": c.skipped, "error": c.error, "counts": c.counts,
+    return {"key": table_key, "rows": c.rows, "period": list(c.period) if c.period else None, "skipped": c.skipped, "error": c.error, "counts": c.counts,
             "flags": [[f.row, f.field, f.value, f.reason] for f in c.flags],
             "files": [{"format": f.format, "path": f.path, "size": f.size, "sha256": f.sha256} for f in c.files]}
 
@@ -430,7 +478,8 @@ def _reuse(previous: Path, site: Path, d: Dataset, r: Resource, entry: dict[str,
     try:
         c = Conversion(d.id, r.name, rows=int(entry["rows"]), skipped=dict(entry["skipped"]), error=str(entry["error"]),
                        flags=[Flag(int(a), str(b), str(v), str(why)) for a, b, v, why in entry["flags"]],
-                       counts={str(k): int(v) for k, v in entry["counts"].items()})
+                       counts={str(k): int(v) for k, v in entry["counts"].items()},
+                       period=(str(entry["period"][0]), str(entry["period"][1])) if entry.get("period") else None)
         for f in entry["files"]:
             path = urls.converted_file(d.id, r.name, f["format"])
             (site / path).parent.mkdir(parents=True, exist_ok=True)

@@ -165,7 +165,7 @@ def write(p: Portfolio, site: Path) -> Downloads:
 
 def write_descriptors(p: Portfolio, site: Path) -> None:
     """Each dataset's datapackage.json next to its published files (linked from the dataset page)."""
-    from generator.publish.json_api import write_json
+    from generator.publish.harvest.json_api import write_json
 
     for d in p.datasets:
         write_json(site / urls.dataset_descriptor(d.id), descriptor(p, d))

@@ -13,7 +13,7 @@ from generator import __version__
 from generator.build import parallel
 from generator.portal.model import Portfolio
 from generator.publish.downloads.files import sha256_file
-from generator.publish.json_api import write_json
+from generator.publish.harvest.json_api import write_json
 from generator.publish.urls import MANIFEST
 
 

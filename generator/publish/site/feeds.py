@@ -1,4 +1,5 @@
-"""site/feed.xml (Atom: new and updated datasets) and site/sitemap.xml (every page, lastmod from git).
+"""site/feed.xml (Atom: new and updated datasets), site/sitemap.xml (every page, lastmod from git) and
+site/robots.txt (pointing at the sitemap).
 
 Both are deterministic: times come from git (the dataset folder's changes, the
 build commit), order is fixed, and the gzip copy of the sitemap has mtime 0.
@@ -143,6 +144,11 @@ def sitemap(p: Portfolio) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
+def robots(p: Portfolio) -> bytes:
+    """robots.txt: everything may be crawled; the sitemap lists every page."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {p.catalog.portal.base_url}{urls.SITEMAP}\n".encode("utf-8")
+
+
 def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = None) -> None:
     (site / urls.FEED).write_bytes(atom(p))
     for agency_id in sorted(p.catalog.agencies):
@@ -156,4 +162,5 @@ def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = N
         target.write_bytes(dataset_atom(p, d, changes.get(d.id, [])))
     data = sitemap(p)
     (site / urls.SITEMAP).write_bytes(data)
+    (site / urls.ROBOTS).write_bytes(robots(p))
     (site / (urls.SITEMAP + ".gz")).write_bytes(gzip.compress(data, mtime=0))

@@ -32,7 +32,8 @@ from generator.text import fold, paragraphs
 from generator.portal.vocabularies import FORMATS, FREQUENCIES
 from generator.publish.discovery import charts, documents, history, table_chunks
 from generator.publish.site import forms, related
-from generator.publish import schemaorg, urls
+from generator.publish import urls
+from generator.publish.harvest import schemaorg
 from generator.publish.discovery.dictionary import constraints_words, schema_fields, type_words
 from generator.tables import reader as tables
 from generator.publish.discovery import lookup

@@ -27,7 +27,7 @@ from pathlib import Path
 from generator.portal.catalog import ID_PATTERN
 from generator.portal.model import Portfolio
 from generator.publish import urls
-from generator.publish.json_api import write_json
+from generator.publish.harvest.json_api import write_json
 
 
 def _renames_by_commit(root: Path) -> list[list[tuple[str, str, str]]]:

@@ -17,14 +17,20 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from generator import PACKAGE_DIR
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
 from generator.publish.downloads.records import Download, Downloads, found
-from generator.publish.json_api import write_json
+from generator.publish.harvest.json_api import write_json
+from generator.problems import Problem
+from generator.publish.harvest.temporal import Periods, coverage
 
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "standards" / "pod-1.1"
+if TYPE_CHECKING:
+    from generator.publish.harvest import Job
+
+SCHEMA_DIR = PACKAGE_DIR / "standards" / "pod-1.1"
 CONFORMS_TO = "https://project-open-data.cio.gov/v1.1/schema"
 PERIODICITY = {"daily": "R/P1D", "weekly": "R/P1W", "monthly": "R/P1M", "quarterly": "R/P3M",
                "semiannual": "R/P6M", "annual": "R/P1Y", "irregular": "irregular"}
@@ -39,7 +45,7 @@ def _distribution(title: str, description: str, fmt: str, url: str, mediatype: s
     return out
 
 
-def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
+def dataset(p: Portfolio, d: Dataset, extra: list[Download], periods: Periods | None = None) -> dict[str, Any]:
     base = p.catalog.portal.base_url
     agency = p.catalog.agencies[d.agency]
     page = base + urls.dataset_page(d.id)
@@ -72,7 +78,7 @@ def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
         out["accrualPeriodicity"] = periodicity
     if d.spatial:
         out["spatial"] = d.spatial
-    start, end = d.temporal.get("start", ""), d.temporal.get("end", "")
+    start, end = coverage(d, periods)
     if start and end:
         out["temporal"] = f"{start}/{end}"
     references = [s["path"] for s in d.sources if isinstance(s.get("path"), str) and s["path"].startswith("http")]
@@ -95,7 +101,7 @@ def dataset(p: Portfolio, d: Dataset, extra: list[Download]) -> dict[str, Any]:
     return out
 
 
-def catalog(p: Portfolio, downloads: Downloads) -> dict[str, Any]:
+def catalog(p: Portfolio, downloads: Downloads, periods: Periods | None = None) -> dict[str, Any]:
     base = p.catalog.portal.base_url
     return {
         "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
@@ -103,7 +109,7 @@ def catalog(p: Portfolio, downloads: Downloads) -> dict[str, Any]:
         "@type": "dcat:Catalog",
         "conformsTo": CONFORMS_TO,
         "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-        "dataset": [dataset(p, d, downloads.get(d.id, [])) for d in sorted(p.datasets, key=lambda d: d.id)],
+        "dataset": [dataset(p, d, downloads.get(d.id, []), periods) for d in sorted(p.datasets, key=lambda d: d.id)],
     }
 
 
@@ -127,8 +133,20 @@ def check(document: dict[str, Any]) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
 
 
-def write(p: Portfolio, site: Path, downloads: Downloads | None = None) -> dict[str, Any]:
+OWN_CORES = False
+
+
+def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
+    errors = check(write(job.portfolio, job.site, job.downloads, job.periods))
+    if not errors:
+        return [], []
+    return [Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
+                    f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}", code="data-json")], []
+
+
+def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None
+          ) -> dict[str, Any]:
     """Write site/data.json; return the document (for `check`)."""
-    document = catalog(p, found(p, site) if downloads is None else downloads)
+    document = catalog(p, found(p, site) if downloads is None else downloads, periods)
     write_json(site / urls.DATA_JSON, document)
     return document

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
+from generator.problems import Problem
+
+if TYPE_CHECKING:
+    from generator.publish.harvest import Job
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -85,6 +89,14 @@ def resource(p: Portfolio, d: Dataset, r) -> dict[str, Any]:
     if r.schema is not None:
         out["schema"] = r.schema
     return out
+
+
+OWN_CORES = False
+
+
+def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
+    write(job.portfolio, job.site, job.dataset_json)
+    return [], []
 
 
 def write(p: Portfolio, site: Path, extra: dict[str, dict[str, Any]] | None = None) -> None:

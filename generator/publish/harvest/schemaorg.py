@@ -1,4 +1,11 @@
-"""schema.org Dataset JSON-LD for every dataset page (what search engines' dataset search reads)."""
+"""schema.org Dataset JSON-LD for every dataset page (what search engines' dataset search reads).
+
+The publisher is the agency (as DCAT-AP and data.json name it; the operator only runs the portal).
+The distributions are every file a visitor can download from the page: the originals, each table's
+conversions (CSV, CSV for Excel, JSON, XLSX) and the zipped Data Package. Pages are written beside
+the conversions, so these are named by their published paths (as the page's own links are), without
+sizes the conversion step has not measured yet.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +15,19 @@ from urllib.parse import quote
 
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
+from generator.publish.downloads.records import CONVERTED, KINDS, titles
+from generator.publish.harvest.temporal import Periods, coverage
 
 
-def dataset(p: Portfolio, d: Dataset) -> dict[str, Any]:
+def dataset(p: Portfolio, d: Dataset, periods: Periods | None = None) -> dict[str, Any]:
     portal = p.catalog.portal
     base = portal.base_url
     agency = p.catalog.agencies[d.agency]
     licence = p.catalog.licences.get(d.licence)
-    operator = p.catalog.agencies.get(portal.operator)
+    publisher: dict[str, Any] = {"@type": "GovernmentOrganization", "name": agency.name,
+                                 "url": base + urls.agency_page(agency.id)}
+    if agency.email:
+        publisher["email"] = agency.email
     out: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -27,8 +39,8 @@ def dataset(p: Portfolio, d: Dataset) -> dict[str, Any]:
         "inLanguage": "vi",
         "isAccessibleForFree": True,
         "keywords": d.keywords,
-        "creator": {"@type": "GovernmentOrganization", "name": agency.name, "url": base + urls.agency_page(agency.id)},
-        "publisher": {"@type": "GovernmentOrganization", "name": operator.name if operator else portal.name},
+        "creator": publisher,
+        "publisher": publisher,
         "includedInDataCatalog": {"@type": "DataCatalog", "name": portal.name, "url": base},
         "dateCreated": d.created,
         "dateModified": d.modified,
@@ -40,8 +52,9 @@ def dataset(p: Portfolio, d: Dataset) -> dict[str, Any]:
         out["license"] = licence.url
     if d.spatial:
         out["spatialCoverage"] = {"@type": "Place", "name": d.spatial}
-    if d.temporal.get("start") or d.temporal.get("end"):
-        out["temporalCoverage"] = f"{d.temporal.get('start', '..')}/{d.temporal.get('end', '..')}"
+    start, end = coverage(d, periods)
+    if start or end:
+        out["temporalCoverage"] = f"{start or '..'}/{end or '..'}"
     if d.attribution:
         out["creditText"] = d.attribution
     for r in d.resources:
@@ -53,6 +66,13 @@ def dataset(p: Portfolio, d: Dataset) -> dict[str, Any]:
             if r.size is not None:
                 item["contentSize"] = f"{r.size} B"
         out["distribution"].append(item)
+        if r.tabular and not r.is_api:
+            for fmt in CONVERTED:
+                out["distribution"].append({"@type": "DataDownload", "name": titles(fmt, r.title)[0],
+                                            "encodingFormat": KINDS[fmt][0],
+                                            "contentUrl": base + quote(urls.converted_file(d.id, r.name, fmt))})
+    out["distribution"].append({"@type": "DataDownload", "name": titles("zip", None)[0], "encodingFormat": KINDS["zip"][0],
+                                "contentUrl": base + quote(urls.dataset_zip(d.id))})
     return out
 
 

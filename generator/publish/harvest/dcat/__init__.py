@@ -1,0 +1,66 @@
+"""DCAT-AP 3 for harvesters (Article 12.3): the national portal and any European-style catalogue read it.
+
+    site/dcat/catalog.ttl, site/dcat/catalog.jsonld                the whole catalogue
+    site/dcat/datasets/<id>.ttl, site/dcat/datasets/<id>.jsonld    one dataset with everything it refers to
+
+Checked with the official SHACL shapes (generator/standards/dcat-ap-3.0.1):
+`shapes.ttl` and `range.ttl` must conform (`check`: the build fails on a
+violation); `shapes_recommended.ttl` is reported as warnings (`recommendations`).
+pySHACL needs ~12 s of CPU for a 1,000-dataset catalogue, so the build checks
+it in parts of 100 datasets over the cores (`check_published`), and a rebuild
+checks the catalogue's own nodes and only the datasets whose Turtle changed
+since the last good site (`Published.changed_since`, `Published.graph(only=...)`):
+datasets share no constraint, so that verdict equals the whole catalogue's.
+
+Every node has a stable IRI under the portal's base URL (no blank nodes), so
+the same commit always serialises to the same bytes:
+
+    <base>#catalog                          dcat:Catalog
+    <base>datasets/<id>/#dataset             dcat:Dataset (its landing page is <base>datasets/<id>/)
+    <base>datasets/<id>/#<resource>          dcat:Distribution of an original file or API
+    <base>datasets/<id>/#<resource>-<fmt>    dcat:Distribution of a conversion (csv, json, xlsx)
+    <base>datasets/<id>/#package             dcat:Distribution of the zipped Data Package
+    <base>agencies/<id>/#agency              foaf:Agent (publisher)
+    <base>topics/<id>/#topic                 skos:Concept of the portal's own topics (beside the EU theme)
+
+EU vocabularies (data theme, frequency, file type, language, country, access
+right, availability, licence) are used by their authority IRIs and described
+in the graph (skos:Concept with Vietnamese and English labels), which range.ttl
+needs to see their classes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from generator.problems import Problem
+from generator.publish.harvest.dcat.graph import Published, catalog_graph, catalog_triples, dataset_triples, iri
+from generator.publish.harvest.dcat.serialise import jsonld, turtle, write
+from generator.publish.harvest.dcat.shacl import SHAPE_FILES, Verdict, check, check_published, shapes
+
+if TYPE_CHECKING:
+    from generator.publish.harvest import Job
+
+OWN_CORES = True  # pySHACL runs in parts over the cores
+CHUNK = 100  # datasets per pySHACL run
+
+
+def publish(job: "Job") -> tuple[list[Problem], list[Problem]]:
+    """Write DCAT-AP; check the datasets whose Turtle changed since the last good site (and the catalogue)."""
+    published = write(job.portfolio, job.site, job.downloads, job.periods)
+    verdict = check_published(published, published.changed_since(job.previous, job.site), CHUNK)
+    errors, warnings = [], []
+    if not verdict.conforms:
+        errors.append(Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
+                              f"the DCAT-AP metadata violates the mandatory shapes:\n{verdict.report[:4000]}",
+                              code="dcat-ap"))
+    if verdict.advice:
+        warnings.append(Problem("site/dcat/catalog.ttl",
+                                f"DCAT-AP: {verdict.advice} khuyến nghị chưa đạt (shapes_recommended.ttl), "
+                                "ví dụ thiếu phạm vi thời gian.",
+                                f"DCAT-AP: {verdict.advice} recommended properties missing (shapes_recommended.ttl), "
+                                "e.g. no temporal coverage.", severity="warning", code="dcat-ap-recommended"))
+    return errors, warnings
+
+__all__ = ["CHUNK", "OWN_CORES", "Published", "SHAPE_FILES", "Verdict", "catalog_graph", "catalog_triples", "check", "check_published",
+           "dataset_triples", "iri", "jsonld", "publish", "shapes", "turtle", "write"]
