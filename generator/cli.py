@@ -1,4 +1,4 @@
-"""The `opendata` command. Verbs match the docs: build, serve, verify, validate, infer, new, withdraw, keys, report, codeowners.
+"""The `opendata` command. Verbs match the docs: build, serve, verify, validate, infer, new, withdraw, keys, report, codeowners, units.
 
 Exit codes: 0 success, 1 the input has errors, 2 usage error.
 """
@@ -288,6 +288,10 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="kiểm tra mã băm mọi tệp theo manifest.json (verify checksums)")
     v.add_argument("site", nargs="?", default="site")
     v.set_defaults(func=_verify)
+
+    from .commands import units as units_verb  # `opendata units lookup|add-new`: its own module
+
+    units_verb.register(sub)
     return ap
 
 

@@ -116,8 +116,10 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
     from . import tables as reader
     from .checks import files, personal, tables
     from .checks.encoding import check_encoding, decode
+    from .portal import units
 
     descriptor.check_descriptor(dataset, catalog, problems)
+    listed = units.lazily(units.root_of(dataset))
     decision = dataset.descriptor.get("personal_data")
     sniffed: dict[Path, str | None] = {}
     for resource in dataset.resources:
@@ -147,7 +149,8 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                     encoding = detected.encoding
             result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, problems,
                                            sheet=resource.sheet, encoding=encoding, max_errors=max_errors,
-                                           dialect=resource.dialect)
+                                           dialect=resource.dialect, units=listed,
+                                           dated=dataset.temporal.get("start", ""))
             report.stats.tables += 1
             report.stats.rows += result.rows
             if result.table is None:

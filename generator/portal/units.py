@@ -336,3 +336,13 @@ def load(root: Path) -> Units:
 
 def available(root: Path) -> bool:
     return (Path(root) / FOLDER / "units-2025.csv").is_file()
+
+
+def lazily(root: Path):
+    """A function giving the lists of `root` (None when the portal has none), read on its first call."""
+    return lambda: load(root) if available(root) else None
+
+
+def root_of(dataset) -> Path:
+    """The portal root of a loaded dataset (its folder is data/<agency>/<id> under it)."""
+    return dataset.folder.parents[len(Path(dataset.rel_folder).parts) - 1]
