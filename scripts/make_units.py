@@ -41,6 +41,11 @@ from generator.portal.units import split_type  # noqa: E402  (one rule for the t
 from generator.text import fold, nfc  # noqa: E402
 
 HEADER = ["level", "code", "name", "type", "parent", "name_en"]
+# Districts whose type had changed before the reorganisation, which wards-pre2025.csv still names the old way:
+# (province, district as written there) -> the name in force until 30 June 2025.
+RENAMED = {
+    ("Vĩnh Phúc", "Thị xã Phúc Yên"): "Thành phố Phúc Yên",  # a city since 2018 (NQ 454/NQ-UBTVQH14)
+}
 
 
 def _key(text: str) -> str:
@@ -90,6 +95,8 @@ def build(sources: Path) -> dict[str, list[list[str]]]:
         olds_of_new[new_province].append(code)
 
     districts: dict[str, tuple[str, str]] = {}  # code -> (full name, province)
+    for row in wards:  # names the vietnamdb list had not caught up with
+        row["district"] = RENAMED.get((row["province"], row["district"]), row["district"])
     by_name: dict[tuple[str, str], list[str]] = defaultdict(list)  # (old province, folded commune) -> districts
     for row in wards:
         province = province_by_key[_province_key(row["province"])]
@@ -163,7 +170,8 @@ commune after 2025; the district of an old commune, or its province where the di
 between several new ones).
 
 The district of an old commune is matched by name from the vietnamdb list (made before some 2019-2024
-mergers), then by its neighbours in code order; it is empty where neither decides.
+mergers), then by its neighbours in code order; it is empty where neither decides. District names the
+vietnamdb list had not caught up with are corrected in the script (RENAMED: Thành phố Phúc Yên).
 
 ## MIT licence (each of the three sources)
 

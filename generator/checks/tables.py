@@ -754,7 +754,7 @@ def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, 
                    dialect: dict | None = None, units: Callable[[], Any] | None = None,
                    dated: str = "") -> TableResult:
     """Check a table's header and rows against its Table Schema; record problems, return counts.
-    `units`: gives the administrative-unit lists (generator.portal.units) for fields that declare `unit`;
+    `units`: gives the administrative-unit lists (generator.portal.units) for fields that declare `admin_unit`;
     `dated`: the first day the data are about (ISO), for old units in new data."""
     started = time.perf_counter()
     try:
@@ -822,15 +822,16 @@ def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, probl
             c.stored = stored & c.present
             c.bad = c.bad | c.stored
     _check_rows(grid, columns, schema, expected, errors)
-    if units is not None and any(isinstance(f.get("unit"), dict) for f in fields):
+    if units is not None and any(isinstance(f.get("admin_unit"), dict) for f in fields):
         listed = units()
         if listed is not None:
             from ..gate import units as unit_checks
 
             def warn(code: str, vi: str, en: str, fix_vi: str, fix_en: str, row: int | None, field: str,
                      cell: str | None) -> None:
-                where = where_sheet + (f"dòng {row}" if row is not None else "") + (f", cột “{field}”" if field else "")
-                problems.warning(rel, vi, en, fix_vi, fix_en, where=where.strip(", "), code=code, resource=resource,
+                where = ", ".join(p for p in (where_sheet.strip(", "), f"dòng {row}" if row is not None else "",
+                                               f"cột “{field}”" if field else "") if p)
+                problems.warning(rel, vi, en, fix_vi, fix_en, where=where, code=code, resource=resource,
                                  row=row, field=field, cell=None if cell is None else cell[:CELL_KEPT])
 
             unit_checks.check_rows(columns, grid.numbers, errors, warn, listed, schema, dated)

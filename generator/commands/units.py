@@ -5,7 +5,7 @@
 
 add-new reads the table with the portal's one reader (as the gate does), finds what the column holds
 (codes or names; of provinces, districts or communes) from the dataset's Table Schema when it declares
-`unit`, else from the values, and writes a UTF-8 CSV with three columns after F: the new code(s), the new
+`admin_unit`, else from the values, and writes a UTF-8 CSV with three columns after F: the new code(s), the new
 name(s) and how the old unit went ("toàn bộ": whole into one new unit; "một phần": split between several,
 all listed, one to choose by hand; "không rõ": not found or ambiguous, with why).
 """
@@ -23,7 +23,12 @@ from ..portal import units as U
 from ..portal.units import NEW, OLD, Unit, Units
 
 FULL, PARTIAL, UNKNOWN = "toàn bộ", "một phần", "không rõ"
-SUFFIXES = ("_ma_2025", "_ten_2025", "_sap_xep_2025")
+
+
+def new_columns(field: str, holds: str) -> tuple[str, str, str]:
+    """(the new units in the form `field` has, the other form, how it went): "ma_xa" -> ma_xa_2025 (codes),
+    ma_xa_2025_ten (names), ma_xa_2025_sap_xep; "xa" -> xa_2025 (names), xa_2025_ma (codes), xa_2025_sap_xep."""
+    return f"{field}_2025", f"{field}_2025_{'ten' if holds == 'code' else 'ma'}", f"{field}_2025_sap_xep"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -131,7 +136,7 @@ def new_units(units: Units, u: Unit) -> Mapping:
 
 
 def _declared(path: Path, field: str) -> dict | None:
-    """The `unit` declaration of `field` in the Table Schema of the dataset holding `path`, if any."""
+    """The `admin_unit` declaration of `field` in the Table Schema of the dataset holding `path`, if any."""
     descriptor = path.resolve().parent / "datapackage.yaml"
     if not descriptor.is_file():
         return None
@@ -143,8 +148,8 @@ def _declared(path: Path, field: str) -> dict | None:
         if not isinstance(resource, dict) or Path(str(resource.get("path", ""))).name != path.name:
             continue
         for f in ((resource.get("schema") or {}).get("fields") or []):
-            if isinstance(f, dict) and f.get("name") == field and isinstance(f.get("unit"), dict):
-                return f["unit"]
+            if isinstance(f, dict) and f.get("name") == field and isinstance(f.get("admin_unit"), dict):
+                return f["admin_unit"]
     return None
 
 
@@ -166,7 +171,7 @@ def convert(units: Units, labels: list[str], rows, field: str, holds: str, level
             within: Unit | None) -> tuple[list[str], list[list[str]], dict[str, int]]:
     """The table with the new units' columns after `field`; counts of each status."""
     at = labels.index(field)
-    header = labels[:at + 1] + [field + s for s in SUFFIXES] + labels[at + 1:]
+    header = labels[:at + 1] + list(new_columns(field, holds)) + labels[at + 1:]
     out, counts, cache = [], {FULL: 0, PARTIAL: 0, UNKNOWN: 0}, {}
     for row in rows:
         value = row[at].strip() if at < len(row) else ""
@@ -175,7 +180,8 @@ def convert(units: Units, labels: list[str], rows, field: str, holds: str, level
         m = cache[value]
         if value:
             counts[m.status.split(":")[0]] += 1
-        out.append(row[:at + 1] + [m.codes, m.names, m.status if value else ""] + row[at + 1:])
+        same, other = (m.codes, m.names) if holds == "code" else (m.names, m.codes)
+        out.append(row[:at + 1] + [same, other, m.status if value else ""] + row[at + 1:])
     return header, out, counts
 
 
@@ -233,11 +239,6 @@ def add_new_main(args: argparse.Namespace) -> int:
         print(f"LỖI/ERROR {path}: bảng không có cột “{args.field}”; các cột: {', '.join(table.labels)}.\n"
               f"  (the table has no column “{args.field}”; its columns: {', '.join(table.labels)}.)", file=sys.stderr)
         return 2
-    clash = [args.field + s for s in SUFFIXES if args.field + s in table.labels]
-    if clash:
-        print(f"LỖI/ERROR {path}: bảng đã có cột {', '.join(clash)} (đã chuyển đổi?).\n"
-              f"  (the table already has column {', '.join(clash)}: converted already?)", file=sys.stderr)
-        return 1
     units = U.load(root)
     within = None
     if args.within:
@@ -264,6 +265,11 @@ def add_new_main(args: argparse.Namespace) -> int:
     level = args.level or level
     if holds == "name" and within is None:
         within = _portal_province(root, units)
+    clash = [c for c in new_columns(args.field, holds) if c in table.labels]
+    if clash:
+        print(f"LỖI/ERROR {path}: bảng đã có cột {', '.join(clash)} (đã chuyển đổi?).\n"
+              f"  (the table already has column {', '.join(clash)}: converted already?)", file=sys.stderr)
+        return 1
     header, out, counts = convert(units, table.labels, rows, args.field, holds, level, within)
     target = Path(args.out) if args.out else path.with_name(f"{path.stem}-don-vi-moi.csv")
     tmp = target.with_name(target.name + ".tmp")
@@ -279,11 +285,14 @@ def add_new_main(args: argparse.Namespace) -> int:
           f"{counts[UNKNOWN]} unknown.)")
     new_level = "province" if level == "province" else "commune"
     print("\nKhai báo các cột mới trong đặc tả (Table Schema fields to add after the old one):")
-    for suffix, holds_new, title in ((SUFFIXES[0], "code", "Mã đơn vị từ 01/07/2025"),
-                                     (SUFFIXES[1], "name", "Tên đơn vị từ 01/07/2025"),
-                                     (SUFFIXES[2], None, "Cách sắp xếp (toàn bộ, một phần, không rõ)")):
-        print(f"  - name: {args.field}{suffix}\n    title: {title}\n    type: string")
+    same, other, status = new_columns(args.field, holds)
+    code_col, name_col = (same, other) if holds == "code" else (other, same)
+    for name, holds_new, title in ((same, holds, "Đơn vị từ 01/07/2025"),
+                                   (other, "name" if holds == "code" else "code", "Đơn vị từ 01/07/2025"),
+                                   (status, None, "Cách sắp xếp (toàn bộ, một phần, không rõ)")):
+        print(f"  - name: {name}\n    title: {title} ({'mã' if holds_new == 'code' else 'tên'})\n    type: string"
+              if holds_new else f"  - name: {name}\n    title: {title}\n    type: string")
         if holds_new and counts[PARTIAL] == 0 and counts[UNKNOWN] == 0:
-            extra = f", code_field: {args.field}{SUFFIXES[0]}" if holds_new == "name" else ""
-            print(f"    unit: {{level: {new_level}, generation: 2025, holds: {holds_new}{extra}}}")
+            extra = f", code_field: {code_col}" if holds_new == "name" else ""
+            print(f"    admin_unit: {{level: {new_level}, generation: 2025, holds: {holds_new}{extra}}}")
     return 0

@@ -1,9 +1,9 @@
-"""The gate's administrative-unit checks: fields that declare `unit`, and datasets' `spatial` unit codes.
+"""The gate's administrative-unit checks: fields that declare `admin_unit`, and datasets' `spatial` unit codes.
 
 A Table Schema field declares what it holds with a custom property (frictionless keeps it and ignores it):
 
-    unit: {level: commune, generation: pre-2025, holds: code}
-    unit: {level: commune, generation: pre-2025, holds: name, code_field: ma_xa}
+    admin_unit: {level: commune, generation: pre-2025, holds: code}
+    admin_unit: {level: commune, generation: pre-2025, holds: name, code_field: ma_xa}
 
 `level` is province, district (pre-2025 only) or commune; `generation` is 2025 (from 1 July 2025) or
 pre-2025; `holds` is code or name. A name field is compared with the code of its row (`code_field`, or
@@ -38,7 +38,7 @@ WARNED_ROWS = 20  # rows listed one by one for the "old unit in new data" warnin
 
 
 class Declaration:
-    """A field's `unit` property, once it is known to be valid."""
+    """A field's `admin_unit` property, once it is known to be valid."""
 
     def __init__(self, field: str, level: str, generation: str, holds: str, code_field: str = "", within: str = ""):
         self.field, self.level, self.generation, self.holds = field, level, generation, holds
@@ -55,11 +55,11 @@ def _generation(value: Any) -> str:
 
 
 def declarations(schema: dict) -> list[Declaration]:
-    """The valid `unit` declarations of a schema (the descriptor check reports the others)."""
+    """The valid `admin_unit` declarations of a schema (the descriptor check reports the others)."""
     fields = [f for f in schema.get("fields") or [] if isinstance(f, dict)] if isinstance(schema, dict) else []
     out: list[Declaration] = []
     for f in fields:
-        spec = f.get("unit")
+        spec = f.get("admin_unit")
         if not isinstance(spec, dict) or _spec_problem(spec, f, fields) is not None:
             continue
         out.append(Declaration(f["name"], spec["level"], _generation(spec["generation"]), spec["holds"],
@@ -93,30 +93,30 @@ def _spec_problem(spec: dict, field: dict, fields: list[dict]) -> tuple[str, str
     code_field = spec.get("code_field")
     if code_field is not None:
         other = next((f for f in fields if f.get("name") == code_field), None)
-        other_spec = other.get("unit") if other else None
+        other_spec = other.get("admin_unit") if other else None
         if holds != "name" or not isinstance(other_spec, dict) or other_spec.get("holds") != "code" \
                 or other_spec.get("level") != level or _generation(other_spec.get("generation")) != generation:
             return (f"“code_field: {code_field}” phải là một cột mã (holds: code) cùng cấp và cùng thời kỳ.",
                     f"“code_field: {code_field}” must be a code field (holds: code) of the same level and generation.")
     extra = set(spec) - {"level", "generation", "holds", "code_field", "within"}
     if extra:
-        return (f"khóa không dùng được trong “unit”: {', '.join(sorted(map(str, extra)))}.",
-                f"keys not allowed in “unit”: {', '.join(sorted(map(str, extra)))}.")
+        return (f"khóa không dùng được trong “admin_unit”: {', '.join(sorted(map(str, extra)))}.",
+                f"keys not allowed in “admin_unit”: {', '.join(sorted(map(str, extra)))}.")
     return None
 
 
 def check_declarations(schema: dict, rel: str, where: str, resource: str, problems: Problems,
                        units: Callable[[], Units | None]) -> None:
-    """Descriptor check of every field's `unit` property."""
+    """Descriptor check of every field's `admin_unit` property."""
     fields = [f for f in schema.get("fields") or [] if isinstance(f, dict)]
     for j, f in enumerate(fields):
-        spec = f.get("unit")
+        spec = f.get("admin_unit")
         if spec is None:
             continue
-        at = f"{where}.fields[{j + 1}].unit"
+        at = f"{where}.fields[{j + 1}].admin_unit"
         name = f.get("name", "")
-        problem = ("“unit” phải là bảng khóa: giá trị, ví dụ {level: commune, generation: 2025, holds: code}.",
-                   "“unit” must be a mapping, e.g. {level: commune, generation: 2025, holds: code}.") \
+        problem = ("“admin_unit” phải là bảng khóa: giá trị, ví dụ {level: commune, generation: 2025, holds: code}.",
+                   "“admin_unit” must be a mapping, e.g. {level: commune, generation: 2025, holds: code}.") \
             if not isinstance(spec, dict) else _spec_problem(spec, f, fields)
         if problem is None and units() is None:
             problem = (f"cổng chưa có danh mục đơn vị hành chính ({U.FOLDER}/).",
@@ -168,7 +168,7 @@ def _outdated(units: Units, u: Unit) -> tuple[str, str, str, str]:
 
 def check_rows(columns: list, numbers: np.ndarray, errors, warn: Callable[..., None], units: Units,
                schema: dict, dated: str = "") -> None:
-    """Check the cells of every field that declares `unit`. `columns`: the row checks' columns (name, desc,
+    """Check the cells of every field that declares `admin_unit`. `columns`: the row checks' columns (name, desc,
     cells, present, bad, value()); `errors`: their error list; `warn(code, vi, en, fix_vi, fix_en, row, field,
     cell)`: a warning; `dated`: the data's first day (the dataset's temporal start), "" when unknown."""
     decls = declarations(schema)
@@ -178,7 +178,7 @@ def check_rows(columns: list, numbers: np.ndarray, errors, warn: Callable[..., N
     date_column = next((c for c in columns if c.type in ("date", "datetime")), None)
     after_all = bool(dated) and dated >= U.CHANGEOVER
     olds = [d.field for d in decls if d.generation == OLD and d.field in by_name]
-    if olds:
+    if olds and not any(d.generation == NEW for d in decls):  # a converted table carries the new units too
         warn("unit-pre-2025",
              f"bảng ghi đơn vị hành chính trước 01/07/2025 (cột {', '.join(olds)}).",
              f"the table records administrative units of before 1 July 2025 (field {', '.join(olds)}).",

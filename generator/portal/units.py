@@ -209,6 +209,9 @@ class Units:
             for u in self._names.get((generation, level, key), []):
                 if within is None or self.within(u, within):
                     found[u] = None
+        if len(found) > 1:  # "Xã Xuân Hòa" beside "Phường Xuân Hoà": the type word written decides
+            typed = [u for u in found if u.named(text) and name_key(text) != name_key(u.name)]
+            return typed or list(found)
         return list(found)
 
     def find(self, text: str, limit: int = 50) -> list[Unit]:
