@@ -302,7 +302,7 @@ def uri(base_url: str, unit: Unit) -> str:
     return f"{base_url}{PAGE}#{unit.generation}/{unit.code}"
 
 
-PAGE = "don-vi/"  # the look-up page (site-relative); publish/urls.py points here too
+PAGE = "don-vi/"  # the look-up page, site-relative (publish/urls.py names it UNITS_PAGE)
 
 
 def level_word(level: str, lang: str = "vi") -> str:
@@ -349,3 +349,35 @@ def lazily(root: Path):
 def root_of(dataset) -> Path:
     """The portal root of a loaded dataset (its folder is data/<agency>/<id> under it)."""
     return dataset.folder.parents[len(Path(dataset.rel_folder).parts) - 1]
+
+
+class Place(NamedTuple):
+    """One unit of a dataset's spatial coverage, as every output describes it (pages, search, JSON, DCAT)."""
+
+    ref: str
+    generation: str
+    level: str
+    code: str  # "" for a district (the lists carry no district codes)
+    name: str  # the full name, "Huyện Tam Đảo"
+    label_vi: str  # both generations: "Huyện Tam Đảo (trước 01/07/2025), nay thuộc các xã …"
+    label_en: str
+    uri: str
+    terms: list[str]  # names a search for its data may use, both generations
+
+    def to_json(self) -> dict:
+        return {"ref": self.ref, "generation": self.generation, "level": self.level, "code": self.code,
+                "name": self.name, "label": self.label_vi, "label_en": self.label_en, "uri": self.uri}
+
+
+def coverage(dataset, base_url: str) -> list[Place]:
+    """The administrative units a dataset declares in `spatial` ([] when it describes its coverage in words)."""
+    if not dataset.spatial_units:
+        return []
+    listed = load(root_of(dataset))
+    out = []
+    for ref in dataset.spatial_units:
+        u = listed.by_ref(ref)
+        if u is not None:
+            out.append(Place(u.ref, u.generation, u.level, u.code if u.level != "district" else "", u.full_name,
+                             listed.label(u), listed.label(u, "en"), uri(base_url, u), listed.search_terms(u)))
+    return out

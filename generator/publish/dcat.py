@@ -42,6 +42,7 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from ..model import Dataset, Licence, Portfolio, Resource
+from ..portal import units
 from . import urls
 from .downloads import Download, Downloads, found
 
@@ -335,7 +336,19 @@ class _Builder:
         self.texts(code, RDFS.label, f"Mã danh mục dữ liệu mở: {d.catalogue}", f"Open data catalogue code: {d.catalogue}")
         self.add(ds, ADMS.identifier, code)
         self.add(ds, DCTERMS.spatial, self.country())
-        if d.spatial:
+        # --- administrative units (generator/portal/units.py says what each one is called and its URI) ---
+        places = units.coverage(d, self.base)
+        for unit in places:
+            place = URIRef(unit.uri)
+            self.add(place, RDF.type, DCTERMS.Location)
+            self.add(place, LOCN.geographicName, Literal(unit.name, lang="vi"))
+            self.add(place, SKOS.prefLabel, Literal(unit.label_vi, lang="vi"))
+            self.add(place, SKOS.prefLabel, Literal(unit.label_en, lang="en"))
+            if unit.code:
+                self.add(place, SKOS.notation, Literal(unit.code))
+            self.add(ds, DCTERMS.spatial, place)
+        # --- end of administrative units ---
+        if d.spatial and not places:
             place = URIRef(page + "#spatial")
             self.add(place, RDF.type, DCTERMS.Location)
             self.add(place, LOCN.geographicName, Literal(d.spatial, lang="vi"))

@@ -1,6 +1,6 @@
 """What lets a visitor find, preview and understand a dataset without downloading it (Article 7.2a),
 written into the built site after MkDocs: the search index, every table's JSON chunks, the data
-dictionaries, the Atom feed and the sitemap (which replaces MkDocs' own).
+dictionaries, the Atom feed, the sitemap (which replaces MkDocs' own) and the unit look-up's lists.
 
 The pages themselves (dataset, preview, search) are written by pages.PageWriter before MkDocs.
 """
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .. import i18n
 from ..model import Portfolio
-from . import dictionary, feeds, history, search_index, table_chunks
+from ..portal import units
+from . import dictionary, feeds, history, search_index, table_chunks, units_page
 
 
 def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = None) -> None:
@@ -20,3 +21,5 @@ def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = N
     table_chunks.write(p, site)
     dictionary.write(p, site)
     feeds.write(p, site, data_history)
+    if p.datasets:  # the administrative-unit look-up page's lists
+        units_page.write(units.root_of(p.datasets[0]), site)

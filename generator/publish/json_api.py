@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Dataset, Portfolio
+from ..portal import units
 from . import urls
 
 
@@ -64,6 +65,7 @@ def detail(p: Portfolio, d: Dataset) -> dict[str, Any]:
         "contact": d.contact,
         "sources": d.sources,
         "spatial": d.spatial,
+        "spatial_units": [place.to_json() for place in units.coverage(d, base)],
         "temporal": d.temporal,
         "resources": [resource(p, d, r) for r in d.resources],
     })

@@ -15,7 +15,9 @@ Layout, chosen to stay small at 10,000 datasets (see benchmarks/search_index.py)
   out), so syllables that stand together in it mostly stay together; it is
   shown through a short snippet; the browser folds titles and keywords itself;
 - English: the title_en column, the description_en's words among the words,
-  and its snippet (empty strings, nearly free, where a dataset has none).
+  and its snippet (empty strings, nearly free, where a dataset has none);
+- administrative units: the names of the units a dataset covers, of both
+  generations (before and after 1 July 2025), among the words.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Portfolio
+from ..portal import units
 from ..text import fold
 from ..vocabularies import FORMATS, FREQUENCIES
 from . import urls
@@ -101,7 +104,9 @@ def build(p: Portfolio) -> dict[str, Any]:
     for d in sorted(p.datasets, key=lambda d: (d.modified, d.id), reverse=True):
         shown, rest = split(d.description)
         shown_en, rest_en = split(d.description_en)
-        extra = _pairs([rest, rest_en, f"{d.catalogue} {d.id}"], [d.title, *d.keywords, shown, shown_en])
+        # The names of its administrative units in both generations: "vinh phuc" finds the former province's data.
+        places = [term for place in units.coverage(d, "") for term in place.terms]
+        extra = _pairs([rest, rest_en, f"{d.catalogue} {d.id}", *places], [d.title, *d.keywords, shown, shown_en])
         columns["id"].append(d.id)
         columns["title"].append(d.title)
         columns["title_en"].append(d.title_en)
