@@ -332,10 +332,13 @@ def _in(within: Unit | None, vi: bool = True) -> str:
 def _suggestion(units: Units, d: Declaration, value: str, within: Unit | None) -> tuple[str, str]:
     """A near name of the same level and generation (inside `within`), as " Có phải …?"."""
     pool = {U.name_key(u.name): u for u in units.all(d.generation, d.level) if within is None or units.within(u, within)}
-    close = difflib.get_close_matches(U.name_key(value), list(pool), n=3, cutoff=0.8)
-    if not close:
+    near: dict[Unit, None] = {}
+    for key in U.name_variants(value, d.level):  # as written, and without its type word
+        for k in difflib.get_close_matches(key, list(pool), n=3, cutoff=0.8):
+            near[pool[k]] = None
+    if not near:
         return "", ""
-    shown = ", ".join(units.place(pool[k]) for k in close)
+    shown = ", ".join(units.place(u) for u in list(near)[:3])
     return f" Có phải: {shown}?", f" Did you mean: {shown}?"
 
 

@@ -64,6 +64,11 @@ def name_key(text: str) -> str:
     return name_keys([text])[0]
 
 
+def name_variants(text: str, level: str) -> set[str]:
+    """The keys a written name may mean: as written, and without its type word (also abbreviated)."""
+    return _name_keys(text, level)
+
+
 def _name_keys(text: str, level: str) -> set[str]:
     """The keys a written name may mean: as written, and without its type word (also abbreviated)."""
     key = name_key(text)
