@@ -168,6 +168,7 @@
       show(input.value, false);
     });
     window.addEventListener("hashchange", fromUrl);
+    document.addEventListener("od-lang", fromUrl);  // the words the script wrote, in the other language
     fromUrl();
     root.setAttribute("data-od-ready", "");
   }
