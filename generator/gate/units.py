@@ -130,7 +130,7 @@ def check_declarations(schema: dict, rel: str, where: str, resource: str, proble
             problems.error(rel, f"cột “{name}” của “{resource}”: {problem[0]}", f"field “{name}” of “{resource}”: {problem[1]}",
                            "xem mục “Cột mã, tên đơn vị hành chính” trong docs/huong-dan-co-quan.md; chạy "
                            "“opendata units lookup TÊN” để tra mã.",
-                           "see “Unit code and name fields” in docs/huong-dan-co-quan.md; run “opendata units lookup NAME” "
+                           "see “Cột mã, tên đơn vị hành chính” (unit fields) in docs/huong-dan-co-quan.md; run “opendata units lookup NAME” "
                            "to find a code.", where=at, code="schema-error", resource=resource, field=name)
 
 
