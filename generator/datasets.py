@@ -176,6 +176,8 @@ def units_text(root: Path, refs: list[str]) -> str:
     """"Tỉnh Vĩnh Phúc (trước 01/07/2025); Tỉnh Phú Thọ": the units' names with their generation where old."""
     from .portal import units
 
+    if not refs:
+        return ""
     listed = units.load(root)
     shown = []
     for ref in refs:

@@ -363,6 +363,17 @@ def test_pages_json_and_dcat_name_both_generations_with_one_uri(site):
     assert str(graph.value(commune, skos.notation)) == "25"
 
 
+def test_the_old_table_is_flagged_on_its_page_beside_its_converted_copy(site):
+    import re
+
+    page = (site / "datasets/ma-xa-vinh-phuc-truoc-2025/index.html").read_text("utf-8")
+    flags = re.findall(r'data-od-unit-flag="([^"]+)"><span data-en="([^"]+)">([^<]+)<', page)
+    assert flags == [("pre-2025", "Records administrative units of before 1 July 2025",
+                      "Ghi đơn vị hành chính trước 01/07/2025"),
+                     ("pre-2025 2025", "Records administrative units both before and from 1 July 2025",
+                      "Ghi đơn vị hành chính trước và từ 01/07/2025")]
+
+
 def test_the_search_index_knows_both_generations(site):
     text = (site / "search/index.js").read_text("utf-8")
     index = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))

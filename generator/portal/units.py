@@ -356,6 +356,14 @@ def root_of(dataset) -> Path:
     return dataset.folder.parents[len(Path(dataset.rel_folder).parts) - 1]
 
 
+def declared_generations(schema) -> list[str]:
+    """The generations a Table Schema's `admin_unit` fields declare, old first ([] for none)."""
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    found = {str(f["admin_unit"].get("generation")) for f in fields or []
+             if isinstance(f, dict) and isinstance(f.get("admin_unit"), dict)}
+    return [g for g in (OLD, NEW) if g in found]
+
+
 class Place(NamedTuple):
     """One unit of a dataset's spatial coverage, as every output describes it (pages, search, JSON, DCAT)."""
 
@@ -367,7 +375,7 @@ class Place(NamedTuple):
     label_vi: str  # both generations: "Huyện Tam Đảo (trước 01/07/2025), nay thuộc các xã …"
     label_en: str
     uri: str
-    terms: list[str]  # names a search for its data may use, both generations
+    terms: tuple[str, ...]  # names a search for its data may use, both generations
 
     def to_json(self) -> dict:
         return {"ref": self.ref, "generation": self.generation, "level": self.level, "code": self.code,
@@ -378,11 +386,16 @@ def coverage(dataset, base_url: str) -> list[Place]:
     """The administrative units a dataset declares in `spatial` ([] when it describes its coverage in words)."""
     if not dataset.spatial_units:
         return []
-    listed = load(root_of(dataset))
+    return list(_coverage(root_of(dataset).resolve(), tuple(dataset.spatial_units), base_url))
+
+
+@functools.lru_cache(maxsize=4096)  # every card of a dataset on every page asks again
+def _coverage(root: Path, refs: tuple[str, ...], base_url: str) -> tuple[Place, ...]:
+    listed = load(root)
     out = []
-    for ref in dataset.spatial_units:
+    for ref in refs:
         u = listed.by_ref(ref)
         if u is not None:
             out.append(Place(u.ref, u.generation, u.level, u.code if u.level != "district" else "", u.full_name,
-                             listed.label(u), listed.label(u, "en"), uri(base_url, u), listed.search_terms(u)))
-    return out
+                             listed.label(u), listed.label(u, "en"), uri(base_url, u), tuple(listed.search_terms(u))))
+    return tuple(out)

@@ -127,6 +127,7 @@ def _environment() -> jinja2.Environment:
     env.globals["urls"] = urls
     env.globals["schema_fields"] = schema_fields
     env.globals["previewable"] = previewable
+    env.globals["unit_generations"] = lambda r: units.declared_generations(r.schema)
     env.globals["change_words"] = lambda f: localised(history.describe(f, "vi"), history.describe(f, "en"))
     return env
 
