@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
-from ..text import fold
+from ..text import fold, unaccented
 
 NEW, OLD = "2025", "pre-2025"
 GENERATIONS = (NEW, OLD)
@@ -37,6 +37,11 @@ TYPES = {
 # Abbreviations common in agencies' spreadsheets ("TT. Hợp Châu", "TP Vĩnh Yên").
 _ABBREVIATIONS = {"tp": "thanh pho", "tx": "thi xa", "tt": "thi tran", "p": "phuong", "x": "xa", "h": "huyen",
                   "q": "quan", "t": "tinh"}
+# English type words, as the English lists write them ("Tam Dao Commune", "Phu Tho Province").
+_TYPES_EN = {("province", "Tỉnh"): "Province", ("province", "Thành phố"): "City", ("district", "Thành phố"): "City",
+             ("district", "Thị xã"): "Town", ("district", "Huyện"): "District", ("district", "Quận"): "Urban District",
+             ("commune", "Xã"): "Commune", ("commune", "Phường"): "Ward", ("commune", "Thị trấn"): "Township",
+             ("commune", "Đặc khu"): "Special Zone"}
 _LEVEL_WORDS = {"province": ("tỉnh", "province"), "district": ("huyện", "district"), "commune": ("xã", "commune")}
 _GENERATION_WORDS = {NEW: ("từ 01/07/2025", "from 1 July 2025"), OLD: ("trước 01/07/2025", "before 1 July 2025")}
 
@@ -96,6 +101,12 @@ class Unit(NamedTuple):  # a tuple: 14,000 of them are made at each load
     @property
     def full_name(self) -> str:
         return f"{self.type} {self.name}".strip()
+
+    @property
+    def english_name(self) -> str:
+        """"Tam Dao District", "Dai Dinh Commune": the source's English name where it has one, else unaccented."""
+        kind = _TYPES_EN.get((self.level, self.type), "")
+        return f"{self.name_en or unaccented(self.name)} {kind}".strip()
 
     @property
     def ref(self) -> str:
@@ -241,16 +252,16 @@ class Units:
 
     # What a person reads -------------------------------------------------------------------------------
 
-    def place(self, unit: Unit) -> str:
-        """The unit with where it lies: "Xã Đại Đình, Huyện Tam Đảo, Tỉnh Vĩnh Phúc"."""
-        return ", ".join(u.full_name for u in [unit, *self.ancestors(unit)])
+    def place(self, unit: Unit, lang: str = "vi") -> str:
+        """The unit with where it lies: "Xã Đại Đình, Huyện Tam Đảo, Tỉnh Vĩnh Phúc" ("Dai Dinh Commune, …")."""
+        return ", ".join(u.full_name if lang == "vi" else u.english_name for u in [unit, *self.ancestors(unit)])
 
     def label(self, unit: Unit, lang: str = "vi") -> str:
         """Both generations in one line: "Huyện Tam Đảo (trước 01/07/2025), nay thuộc các xã Tam Đảo, … (Tỉnh
         Phú Thọ)"; "Xã Tam Đảo (từ 01/07/2025), trước đây là các xã Hợp Châu, … (Huyện Tam Đảo, Tỉnh Vĩnh Phúc)"."""
         vi = lang == "vi"
         when = _GENERATION_WORDS[unit.generation][0 if vi else 1]
-        head = f"{unit.full_name} ({when})"
+        head = f"{unit.full_name if vi else unit.english_name} ({when})"
         if unit.generation == OLD:
             links = self.successors(unit)
             if not links:
@@ -267,7 +278,7 @@ class Units:
                 if unit.level == "commune" else None
             lead = "trước đây là" if vi else "formerly"
         names = _listing([link.unit for link in links], vi, partial={link.unit for link in links if link.scope == "partial"})
-        tail = f" ({self.place(where)})" if where is not None and where != unit else ""
+        tail = f" ({self.place(where, lang)})" if where is not None and where != unit else ""
         return f"{head}, {lead} {names}{tail}"
 
     def search_terms(self, unit: Unit) -> list[str]:
@@ -293,7 +304,7 @@ def _listing(units: list[Unit], vi: bool, partial: set[Unit]) -> str:
     """"các xã A, B (một phần)" when all have one type; "xã A, phường B" otherwise."""
     def one(u: Unit, with_type: bool) -> str:
         mark = (" (một phần)" if vi else " (part)") if u in partial else ""
-        return (f"{u.type.lower()} {u.name}" if with_type and vi else u.full_name if with_type else u.name) + mark
+        return (f"{u.type.lower()} {u.name}" if with_type and vi else u.english_name if with_type else u.name) + mark
 
     kinds = {u.type for u in units}
     if len(kinds) == 1 and len(units) > 1 and vi:

@@ -98,7 +98,7 @@
       var u = units.units[i], old = u[0] === OLD;
       var card = el("article", { "class": "od-unit", id: units.ref(i), "data-od-unit": units.ref(i) });
       var h = el("h2", { "class": "od-unit__name" });
-      var link = el("a", { href: "#" + units.ref(i) }, units.place(i));
+      var link = el("a", { href: "#" + units.ref(i), lang: "vi" }, units.place(i));
       h.appendChild(link);
       h.appendChild(document.createTextNode(" "));
       h.appendChild(el("span", { "class": "od-unit__when" },
@@ -111,7 +111,7 @@
         var ul = el("ul", { "class": "od-unit__links" });
         links.forEach(function (l) {
           var li = el("li");
-          li.appendChild(el("a", { href: "#" + units.ref(l[0]) }, units.place(l[0])));
+          li.appendChild(el("a", { href: "#" + units.ref(l[0]), lang: "vi" }, units.place(l[0])));
           var code = units.units[l[0]][1] !== DISTRICT ? " [" + units.units[l[0]][2] + "]" : "";
           li.appendChild(document.createTextNode(code + " " + (l[1] ? odT("(một phần)") : odT("(toàn bộ)"))));
           ul.appendChild(li);
