@@ -149,21 +149,23 @@ class Units:
                 continue
             self._successors[old.code].append(Link(new, scope))
             self._predecessors[new.code].append(Link(old, scope))
-        self._index: dict[tuple[str, str, str], list[Unit]] | None = None
+        self._index: dict[tuple[str, str], dict[str, list[Unit]]] = {}
+        self._levels: dict[tuple[str, str], list[Unit]] | None = None
 
-    @property
-    def _names(self) -> dict[tuple[str, str, str], list[Unit]]:
-        """Units by accent-free name, with and without type word: built on the first search by name."""
-        if self._index is None:
-            units = list(self._units.values())
+    def _names(self, generation: str, level: str) -> dict[str, list[Unit]]:
+        """Units of one generation and level by accent-free name, with and without type word: built on the first
+        search by name there (a district name field folds 700 names, not 28,000)."""
+        index = self._index.get((generation, level))
+        if index is None:
+            units = self.all(generation, level)
             keys = name_keys([u.name for u in units] + [u.full_name for u in units])
-            index: dict[tuple[str, str, str], list[Unit]] = defaultdict(list)
+            index = defaultdict(list)
             for u, bare, full in zip(units, keys, keys[len(units):]):
-                index[(u.generation, u.level, bare)].append(u)
+                index[bare].append(u)
                 if full != bare:
-                    index[(u.generation, u.level, full)].append(u)
-            self._index = index
-        return self._index
+                    index[full].append(u)
+            self._index[(generation, level)] = index
+        return index
 
     def __len__(self) -> int:
         return len(self._units)
@@ -176,7 +178,11 @@ class Units:
         return self.unit(generation, code)
 
     def all(self, generation: str, level: str) -> list[Unit]:
-        return [u for (g, _), u in self._units.items() if g == generation and u.level == level]
+        if self._levels is None:
+            self._levels = defaultdict(list)
+            for u in self._units.values():
+                self._levels[(u.generation, u.level)].append(u)
+        return self._levels.get((generation, level), [])
 
     def children(self, unit: Unit) -> list[Unit]:
         return self._children.get((unit.generation, unit.code), [])
@@ -222,7 +228,7 @@ class Units:
         `within` when given."""
         found: dict[Unit, None] = {}
         for key in _name_keys(text, level):
-            for u in self._names.get((generation, level, key), []):
+            for u in self._names(generation, level).get(key, []):
                 if within is None or self.within(u, within):
                     found[u] = None
         if len(found) > 1:  # "Xã Xuân Hòa" beside "Phường Xuân Hoà": the type word written decides
@@ -243,10 +249,12 @@ class Units:
                     exact[u] = None
         if not exact and len(name_key(text)) >= 3:
             wanted = _name_keys(text, "commune") | _name_keys(text, "district") | _name_keys(text, "province")
-            for (generation, level, key), units in self._names.items():
-                if any(key.startswith(w + " ") for w in wanted):
-                    for u in units:
-                        exact[u] = None
+            for generation in GENERATIONS:
+                for level in LEVELS[generation]:
+                    for key, units in self._names(generation, level).items():
+                        if any(key.startswith(w + " ") for w in wanted):
+                            for u in units:
+                                exact[u] = None
         order = {"province": 0, "district": 1, "commune": 2}
         return sorted(exact, key=lambda u: (order[u.level], u.generation != OLD, u.code))[:limit]
 
