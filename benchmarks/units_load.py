@@ -6,7 +6,8 @@ Every command loads catalog/ (portal, agencies, topics, licences, catalogue); th
 (catalog/units/, about 14,000 units and 10,700 merges, 0.96 MB) are read only when a field declares
 `admin_unit` or a dataset lists unit codes in `spatial`, once per process. Printed, each in a fresh
 process (so nothing is cached), the median of the runs, interleaved: catalog/ alone; catalog/ then the
-lists; then the first name search (which builds the accent-free name index); and the gate's row checks
+lists; then the first search of a district name (the district names' accent-free index) and of any name
+(`opendata units lookup`: every level's index); and the gate's row checks
 of the sample's largest unit table (482 rows, codes and names of both generations) against the same
 table with its `admin_unit` declarations removed.
 """
@@ -25,8 +26,11 @@ CASES = {
     "catalog/ (baseline)": "from generator.catalog import load_catalog; load_catalog(ROOT)",
     "catalog/ + unit lists": "from generator.catalog import load_catalog; load_catalog(ROOT); "
                              "from generator.portal import units; units.load(ROOT)",
-    "catalog/ + lists + name index": "from generator.catalog import load_catalog; load_catalog(ROOT); "
-                                     "from generator.portal import units; units.load(ROOT).find('tam dao')",
+    "catalog/ + lists + district names": "from generator.catalog import load_catalog; load_catalog(ROOT); "
+                                         "from generator.portal import units; "
+                                         "units.load(ROOT).named('pre-2025', 'district', 'Huyện Tam Đảo')",
+    "catalog/ + lists + every name (lookup)": "from generator.catalog import load_catalog; load_catalog(ROOT); "
+                                              "from generator.portal import units; units.load(ROOT).find('tam dao')",
 }
 ROWS = """
 import copy, yaml
