@@ -13,8 +13,8 @@ generation) narrows where the name is looked up.
 Errors (they stop the build): a code or name that is not a unit of its declared generation and level, a
 name that does not match its row's code, a unit of before 1 July 2025 in a field declared 2025 (with the
 unit(s) it became). Warnings (published, flagged): a pre-2025 field in data dated from 1 July 2025 (each
-row, with the new units), and every table that records pre-2025 units (once, with the command that adds
-the new codes).
+row, with the new units), and every table that records only pre-2025 units (once, with the command that
+adds the new ones; a converted table, with fields of 2025 beside the old, is not flagged).
 """
 
 from __future__ import annotations
