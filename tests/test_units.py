@@ -382,3 +382,16 @@ def test_the_search_index_knows_both_generations(site):
     assert "tam dao" in words["quan-trac-khong-khi-2024"]  # an old district it covers
     assert "phu tho" in words["quan-trac-khong-khi-2024"]  # what the district is now part of
     assert "tinh phu tho" in words["dan-so-theo-huyen"]  # former Vĩnh Phúc's data, found by the new province
+
+
+def test_many_unknown_names_stay_bounded(tmp_path):
+    # Near names are looked for among the whole country's 10,052 old communes for the first values only;
+    # every row is still reported (up to the gate's limit) and counted.
+    fields = [{"name": "xa", "type": "string",
+               "admin_unit": {"level": "commune", "generation": "pre-2025", "holds": "name"}}]
+    rows = [[f"Xã Không Có {i}"] for i in range(3000)]
+    report = validate(_portal(tmp_path, fields, rows, temporal={"end": "2024-12-31"}), offline=True)
+    unknown = [p for p in report.errors if p.code == "unit-unknown"]
+    assert len(unknown) == 1000 and unknown[0].row == 2
+    limit = [p for p in report.warnings if p.code == "error-limit"]
+    assert limit and "3000" in limit[0].en
