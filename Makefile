@@ -10,7 +10,7 @@ BIN = $(VENV)/bin
 AXE = $(VENV)/npm/node_modules/axe-core/axe.min.js
 AXE_VERSION = 4.10.3
 
-.PHONY: setup serve build test system previews messages bench bench-validate bench-hostile bench-function bench-lookup clean
+.PHONY: setup serve build test system previews messages bench bench-validate bench-hostile bench-function bench-lookup bench-units clean
 
 setup: $(VENV)/.installed
 
@@ -65,6 +65,9 @@ bench-validate: setup
 
 bench-hostile: setup
 	$(BIN)/python benchmarks/hostile_gate.py
+
+bench-units: setup
+	$(BIN)/python benchmarks/units_load.py
 
 bench-function: setup $(VENV)/.function
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from generator.commands import (build, codeowners, infer, keys, new, report, serve, validate, verify,
+from generator.commands import (build, codeowners, infer, keys, new, report, serve, units, validate, verify,
                                 withdraw)
 
 VERBS = {"build": build, "serve": serve, "validate": validate, "infer": infer, "codeowners": codeowners,
-         "report": report, "keys": keys, "new": new, "withdraw": withdraw, "verify": verify}
+         "report": report, "keys": keys, "new": new, "withdraw": withdraw, "verify": verify, "units": units}
 
 
 def parser() -> argparse.ArgumentParser:

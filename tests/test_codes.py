@@ -12,13 +12,13 @@ from conftest import ROOT
 from generator import codes
 from generator.problems import Problem
 
-CODE_SHAPE = re.compile(r"^[a-z]+(-[a-z]+)*$")
+CODE_SHAPE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 ROW_CODE = re.compile(r"^[a-z]+(-[a-z]+)+$")  # frictionless' row error names
 
 
 def _used_codes() -> dict[str, list[str]]:
-    """Codes written in the generator's source: `code="…"`, the first argument of TableReadError and
-    `_refuse(problems, rel, "…")`, and the first item of a row check's finding tuple."""
+    """Codes written in the generator's source: `code="…"`, the first argument of TableReadError, `record`,
+    `warn` and `_refuse(problems, rel, "…")`, and the first item of a gate check's finding tuple."""
     used: dict[str, list[str]] = {}
 
     def note(node: ast.AST, path: Path) -> None:
@@ -36,9 +36,9 @@ def _used_codes() -> dict[str, list[str]]:
                     note(node.args[0], path)
                 elif name == "_refuse" and len(node.args) > 2:
                     note(node.args[2], path)
-                elif name == "record" and node.args:
+                elif name in ("record", "warn") and node.args:
                     note(node.args[0], path)
-            elif (path.name == "rows.py" and isinstance(node, ast.Tuple) and node.elts
+            elif (path.parent.name == "gate" and isinstance(node, ast.Tuple) and node.elts
                   and isinstance(node.elts[0], ast.Constant) and isinstance(node.elts[0].value, str)
                   and ROW_CODE.match(node.elts[0].value) and len(node.elts) >= 5):
                 note(node.elts[0], path)

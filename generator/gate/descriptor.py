@@ -53,9 +53,15 @@ def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems) -> 
                          "follow the frequency registered in the catalogue, or ask a reviewer to change it.",
                          where="frequency", code="frequency-mismatch")
     _frictionless_verdict(dataset, problems)
+    from generator.gate import units as unit_checks
+    from generator.portal import units
+
+    listed = units.lazily(units.root_of(dataset))
     for i, resource in enumerate(dataset.resources):
         if resource.schema is not None:
             check_schema(resource.schema, rel, f"resources[{i + 1}].schema", resource.name, problems)
+            unit_checks.check_declarations(resource.schema, rel, f"resources[{i + 1}].schema", resource.name,
+                                           problems, listed)
 
 
 def _frictionless_verdict(dataset: Dataset, problems: Problems) -> None:

@@ -87,12 +87,15 @@ class _Errors:
 
 def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems,
                    sheet: str | None = None, encoding: str = "utf-8", max_errors: int = 1000,
-                   dialect: dict | None = None) -> TableResult:
-    """Check a table's header and rows against its Table Schema; record problems, return counts."""
+                   dialect: dict | None = None, units: Callable[[], Any] | None = None,
+                   dated: str = "") -> TableResult:
+    """Check a table's header and rows against its Table Schema; record problems, return counts.
+    `units`: gives the administrative-unit lists (generator.portal.units) for fields that declare `admin_unit`;
+    `dated`: the first day the data are about (ISO), for old units in new data."""
     started = time.perf_counter()
     try:
         return _validate(Path(path), fmt, schema, rel, resource, problems, sheet, encoding, max_errors, started,
-                         dialect)
+                         dialect, units, dated)
     except Exception as exc:  # a bug must not take the whole gate down with it: report it, refuse the table
         problems.error(rel, f"lỗi khi kiểm tra bảng ({type(exc).__name__}: {exc}); bảng chưa được kiểm tra.",
                        f"the row checks failed ({type(exc).__name__}: {exc}); the table is not checked.",
@@ -102,7 +105,8 @@ def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, 
 
 
 def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems, sheet: str | None,
-              encoding: str, max_errors: int, started: float, dialect: dict | None = None) -> TableResult:
+              encoding: str, max_errors: int, started: float, dialect: dict | None = None,
+              units: Callable[[], Any] | None = None, dated: str = "") -> TableResult:
     schema = schema if isinstance(schema, dict) else {}
     fields = [f for f in schema.get("fields") or [] if isinstance(f, dict)] \
         if isinstance(schema.get("fields"), list) else []
@@ -154,6 +158,19 @@ def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, probl
             c.stored = stored & c.present
             c.bad = c.bad | c.stored
     _check_rows(grid, columns, schema, expected, errors)
+    if units is not None and any(isinstance(f.get("admin_unit"), dict) for f in fields):
+        listed = units()
+        if listed is not None:
+            from generator.gate import units as unit_checks
+
+            def warn(code: str, vi: str, en: str, fix_vi: str, fix_en: str, row: int | None, field: str,
+                     cell: str | None) -> None:
+                where = ", ".join(p for p in (where_sheet.strip(", "), f"dòng {row}" if row is not None else "",
+                                               f"cột “{field}”" if field else "") if p)
+                problems.warning(rel, vi, en, fix_vi, fix_en, where=where, code=code, resource=resource,
+                                 row=row, field=field, cell=None if cell is None else cell[:CELL_KEPT])
+
+            unit_checks.check_rows(columns, grid.numbers, errors, warn, listed, schema, dated)
 
     # The first max_errors in frictionless' order: the header, then row by row.
     chosen = sorted(errors.found, key=lambda f: (-1 if f.row < 0 else grid.numbers[f.row], f.order))[:max_errors] \

@@ -119,7 +119,10 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
     from generator.gate import files, personal, rows as tables
     from generator.gate.encoding import check_encoding, decode
 
+    from generator.portal import units
+
     descriptor.check_descriptor(dataset, catalog, problems)
+    listed = units.lazily(units.root_of(dataset))
     check_lookup(dataset, problems)
     decision = dataset.descriptor.get("personal_data")
     sniffed: dict[Path, str | None] = {}
@@ -150,7 +153,8 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                     encoding = detected.encoding
             result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, problems,
                                            sheet=resource.sheet, encoding=encoding, max_errors=max_errors,
-                                           dialect=resource.dialect)
+                                           dialect=resource.dialect, units=listed,
+                                           dated=dataset.temporal.get("start", ""))
             report.stats.tables += 1
             report.stats.rows += result.rows
             if result.table is None:

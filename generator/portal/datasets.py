@@ -148,9 +148,12 @@ def load_dataset(root: Path, folder: Path, catalog: Catalog, problems: Problems,
         contact={k: str(v) for k, v in contact.items() if isinstance(v, (str, int))},
         resources=[], descriptor=data, attribution=f.get("attribution", required=False, default=""),
         sources=[s for s in (f.get("sources", list, required=False, default=[]) or []) if isinstance(s, dict)],
-        spatial=f.get("spatial", required=False, default=""),
+        spatial=_spatial(root, data.get("spatial"), f, problems),
         temporal={k: str(v) for k, v in temporal.items()},
     )
+    if isinstance(dataset.spatial, list):  # unit codes: the text every output shows is made of their names
+        dataset.spatial_units = dataset.spatial
+        dataset.spatial = units_text(root, dataset.spatial_units)
     resources = f.get("resources", list, default=[]) or []
     names: set[str] = set()
     for i, item in enumerate(resources):
@@ -167,6 +170,33 @@ def load_dataset(root: Path, folder: Path, catalog: Catalog, problems: Problems,
             incomplete.append(dataset)
         return None
     return dataset
+
+
+def units_text(root: Path, refs: list[str]) -> str:
+    """"Tỉnh Vĩnh Phúc (trước 01/07/2025); Tỉnh Phú Thọ": the units' names with their generation where old."""
+    from generator.portal import units
+
+    if not refs:
+        return ""
+    listed = units.load(root)
+    shown = []
+    for ref in refs:
+        u = listed.by_ref(ref)
+        shown.append(u.full_name + (" (trước 01/07/2025)" if u.generation == units.OLD else ""))
+    return "; ".join(shown)
+
+
+def _spatial(root: Path, value: object, f: Fields, problems: Problems) -> str | list:
+    """`spatial`: free text, or a list of administrative units ("2025:25", "pre-2025:26-huyen-tam-dao"), which
+    the dataset keeps (spatial_units) and describes in text by their names."""
+    from generator.gate import units as unit_checks
+    from generator.portal import units
+
+    refs = unit_checks.spatial_refs(value)
+    if refs is None:
+        return f.get("spatial", required=False, default="")
+    found = unit_checks.check_spatial(refs, f.file, units.load(root) if units.available(root) else None, problems)
+    return [u.ref for u in found]
 
 
 def _licence(f: Fields, catalog: Catalog, problems: Problems) -> str:

@@ -161,7 +161,9 @@ class Dataset:
     attribution: str = ""
     description_en: str = ""
     sources: list[dict[str, str]] = field(default_factory=list)
-    spatial: str = ""
+    spatial: str = ""  # as text; from the units' names when the descriptor lists units
+    # The administrative units it covers ("2025:25", "pre-2025:26-huyen-tam-dao"; generator/portal/units.py).
+    spatial_units: list[str] = field(default_factory=list)
     temporal: dict[str, str] = field(default_factory=dict)
     # From git: ISO times (with +07:00) of the first and last change of the folder.
     created: str = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from generator.portal.model import Dataset, Resource
+from generator.portal import units
 
 
 def dataset_page(dataset_id: str) -> str:
@@ -33,6 +34,10 @@ def topic_page(topic_id: str) -> str:
 
 
 CATALOG_JSON = "api/v1/catalog.json"
+# Administrative units: the look-up page (each unit's URI is this page at "#<generation>/<code>") and the
+# lists it searches, written by the build from catalog/units.
+UNITS_PAGE = units.PAGE
+UNITS_DATA = "don-vi/units.js"
 MANIFEST = "manifest.json"
 
 

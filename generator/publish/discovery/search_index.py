@@ -15,7 +15,9 @@ Layout, chosen to stay small at 10,000 datasets (see benchmarks/search_index.py)
   out), so syllables that stand together in it mostly stay together; it is
   shown through a short snippet; the browser folds titles and keywords itself;
 - English: the title_en column, the description_en's words among the words,
-  and its snippet (empty strings, nearly free, where a dataset has none).
+  and its snippet (empty strings, nearly free, where a dataset has none);
+- administrative units: the names of the units a dataset covers, of both
+  generations (before and after 1 July 2025), among the words.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from generator.portal.model import Portfolio
 from generator.text import fold
 from generator.portal.vocabularies import FORMATS, FREQUENCIES
 from generator.publish import urls
+from generator.portal import units
 
 SNIPPET = 160  # characters of the description shown under a result
 _WORD = re.compile(r"[a-z0-9]+")
@@ -101,7 +104,9 @@ def build(p: Portfolio) -> dict[str, Any]:
     for d in sorted(p.datasets, key=lambda d: (d.modified, d.id), reverse=True):
         shown, rest = split(d.description)
         shown_en, rest_en = split(d.description_en)
-        extra = _pairs([rest, rest_en, f"{d.catalogue} {d.id}"], [d.title, *d.keywords, shown, shown_en])
+        # The names of its administrative units in both generations: "vinh phuc" finds the former province's data.
+        places = [term for place in units.coverage(d, "") for term in place.terms]
+        extra = _pairs([rest, rest_en, f"{d.catalogue} {d.id}", *places], [d.title, *d.keywords, shown, shown_en])
         columns["id"].append(d.id)
         columns["title"].append(d.title)
         columns["title_en"].append(d.title_en)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from generator.portal import units
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
 from generator.problems import Problem
@@ -68,6 +69,7 @@ def detail(p: Portfolio, d: Dataset) -> dict[str, Any]:
         "contact": d.contact,
         "sources": d.sources,
         "spatial": d.spatial,
+        "spatial_units": [place.to_json() for place in units.coverage(d, base)],
         "temporal": d.temporal,
         "resources": [resource(p, d, r) for r in d.resources],
     })

@@ -37,6 +37,7 @@ from generator.publish.harvest import schemaorg
 from generator.publish.discovery.dictionary import constraints_words, schema_fields, type_words
 from generator.tables import reader as tables
 from generator.publish.discovery import lookup
+from generator.portal import units
 
 TEMPLATES = PACKAGE_DIR / "templates"
 NEWEST = 20  # cards the search page shows before its index loads (and without JavaScript)
@@ -132,6 +133,7 @@ def _environment() -> jinja2.Environment:
     env.globals["urls"] = urls
     env.globals["schema_fields"] = schema_fields
     env.globals["previewable"] = previewable
+    env.globals["unit_generations"] = lambda r: units.declared_generations(r.schema)
     env.globals["change_words"] = lambda f: localised(history.describe(f, "vi"), history.describe(f, "en"))
     return env
 
@@ -179,6 +181,8 @@ class PageWriter:
             self.page(f"topics/{t.id}.md", "topic.html", title=t.name, title_en=t.name_en, topic=t, datasets=p.datasets_of_topic(t.id))
         self.page("catalogue/index.md", "catalogue.html", **ui_title(N_("Danh mục dữ liệu mở")), stats=self.stats())
         self.page("terms.md", "terms.html", **ui_title(N_("Điều khoản sử dụng")))
+        self.page(urls.UNITS_PAGE.rstrip("/") + ".md", "units.html", **ui_title(N_("Tra cứu đơn vị hành chính")),
+                  available=bool(p.datasets) and units.available(units.root_of(p.datasets[0])))
         self.api_access()
         self.lookup_page()
 
@@ -238,6 +242,7 @@ class PageWriter:
                   changes=self.history.changes.get(d.id, []), file_dates=self.history.file_dates,
                   jsonld=Markup(schemaorg.script_json(schemaorg.dataset(p, d))),
                   feedback=urls.feedback_href(d, agency.email, p.catalog.portal.name),
+                  places=units.coverage(d, p.catalog.portal.base_url), units_page=urls.UNITS_PAGE,
                   year=(d.modified or p.commit_time)[:4], **common)
         for r in d.resources:
             if not previewable(r):
@@ -300,5 +305,6 @@ def dataset_search_text(d: Dataset, portfolio: Portfolio) -> str:
     """Accent-folded text of a dataset (agency and topic pages filter their cards on it without an index)."""
     agency = portfolio.catalog.agencies[d.agency]
     topic = portfolio.topic_of(d)
-    parts = [d.title, d.title_en, d.description, " ".join(d.keywords), agency.name, topic.name, d.catalogue, d.id]
+    parts = [d.title, d.title_en, d.description, " ".join(d.keywords), agency.name, topic.name, d.catalogue, d.id,
+             *(term for place in units.coverage(d, "") for term in place.terms)]
     return fold(" ".join(parts))

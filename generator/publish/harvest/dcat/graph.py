@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, Namespace, URIRef
 
+from generator.portal import units
 from generator.portal.model import Dataset, Licence, Portfolio, Resource
 from generator.publish import urls
 from generator.publish.downloads.records import Download, Downloads
@@ -249,7 +250,18 @@ class _Builder:
         self.texts(code, RDFS.label, f"Mã danh mục dữ liệu mở: {d.catalogue}", f"Open data catalogue code: {d.catalogue}")
         self.add(ds, ADMS.identifier, code)
         self.add(ds, DCTERMS.spatial, self.country())
-        if d.spatial:
+        # Administrative units: the same codes and stable URIs as the pages and the look-up (portal.units).
+        places = units.coverage(d, self.base)
+        for unit in places:
+            place = URIRef(unit.uri)
+            self.add(place, RDF.type, DCTERMS.Location)
+            self.add(place, LOCN.geographicName, Literal(unit.name, lang="vi"))
+            self.add(place, SKOS.prefLabel, Literal(unit.label_vi, lang="vi"))
+            self.add(place, SKOS.prefLabel, Literal(unit.label_en, lang="en"))
+            if unit.code:
+                self.add(place, SKOS.notation, Literal(unit.code))
+            self.add(ds, DCTERMS.spatial, place)
+        if d.spatial and not places:
             place = URIRef(page + "#spatial")
             self.add(place, RDF.type, DCTERMS.Location)
             self.add(place, LOCN.geographicName, Literal(d.spatial, lang="vi"))
