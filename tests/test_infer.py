@@ -176,7 +176,7 @@ def test_cli_reads_a_named_sheet(capsys):
     ("clusterfuzz-testcase-minimized-POIFuzzer-5040805309710336.xlsx", "hỏng", "corrupt"),
 ])
 def test_cli_exit_1_names_the_file_that_cannot_be_read(capsys, name, say_vi, say_en):
-    path = shared("fixtures/office", name)
+    path = shared("fixtures/office") / name  # "missing.csv" is meant to be missing
     assert main([str(path)]) == 1
     err = capsys.readouterr().err
     assert str(path) in err and say_vi in err and say_en in err
