@@ -44,7 +44,7 @@ def test_the_sites_javascript_folds_equal_the_python_fold():
 
 
 def test_the_functions_fold_equals_the_generators():
-    from opendata_function.tables import fold as function_fold
+    from opendata_function.datastore import fold as function_fold
 
     assert [t for t in corpus() if function_fold(t) != fold(t)] == []
 

@@ -14,7 +14,7 @@ from .published import Published, SiteError, TableInfo, catalog_digest, load, op
 from .ratelimit import RateLimiter, retry_after
 from .settings import Settings
 from .store import Store
-from .tables import Table, TableError, TableMismatch, TableStore
+from .datastore import Table, TableError, TableMismatch, TableStore
 from .usage import UsageCounter
 
 log = logging.getLogger("opendata_function")

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .tables import fold
+from .datastore import fold
 
 MAX_QUERY = 4000  # characters: a query is a few clauses, not a document
 MAX_DEPTH = 50  # nested parentheses

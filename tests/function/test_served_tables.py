@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from generator.publish.downloads.conversions import converter, json_literal
-from opendata_function.tables import typer
+from opendata_function.datastore import typer
 
 from .conftest import PORTAL_URL, write_site
 
@@ -46,7 +46,7 @@ def test_a_conversion_that_fails_its_sha256_is_refused(make_api, tmp_path, monke
     assert [(u["dataset"], u["resource"]) for u in health["unavailable"]] == [("co-so-y-te", "co-so")]
     assert "differs from" in health["unavailable"][0]["reason"]
     # The right file arrives after the JSON (a deploy uploading in that order): served once retried.
-    monkeypatch.setattr("opendata_function.tables.RETRY_SECONDS", 0.0)
+    monkeypatch.setattr("opendata_function.datastore.RETRY_SECONDS", 0.0)
     converted.write_bytes(published)
     rows = api.get(ROWS, key, params={"ma_co_so": "00101"}).json()["rows"]
     assert rows[0]["so_giuong"] == 850 and api.get("/health").json()["tables_unavailable"] == 0

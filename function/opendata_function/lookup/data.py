@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..published import SiteError, Source
-from ..tables import fold
+from ..datastore import fold
 
 CATALOGUE = "api/v1/lookup.json"
 _LIMIT = 50 * 1024 * 1024

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..tables import fold
+from ..datastore import fold
 
 MAX_TEXT = 500  # characters of a message read; a command is a few words
 

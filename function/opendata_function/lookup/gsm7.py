@@ -7,7 +7,7 @@ count two, so they are replaced, like every character outside the basic set.
 
 from __future__ import annotations
 
-from ..tables import fold
+from ..datastore import fold
 
 SINGLE = 160
 PART = 153

@@ -1,4 +1,4 @@
-"""Published tables in an in-memory SQLite database, typed by their Table Schema.
+"""The datastore: published tables in an in-memory SQLite database, typed by their Table Schema.
 
 A table is its CSV conversion as the build published it (every cell as the gate read it, as text),
 checked against the sha256 the dataset JSON gives. Cells are typed exactly as the build types the JSON
