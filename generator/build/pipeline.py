@@ -72,6 +72,18 @@ def load(root: Path, base_url: str | None = None, function_url: str | None = Non
     return Portfolio(catalog, datasets, git_history.commit, iso(git_history.epoch), git_history.epoch), problems
 
 
+def quality_scores(root: Path, portfolio: Portfolio, warnings: list[Problem]) -> dict:
+    """Every dataset's quality scores as of the commit, from the last recorded link check (no network)."""
+    import datetime as dt
+
+    from generator import quality
+    from generator.ops.linkcheck import last_check
+
+    inputs = quality.Inputs(portfolio, dt.date.fromisoformat(portfolio.commit_time[:10]), last_check(root),
+                            quality.warnings_per_dataset(portfolio, warnings))
+    return quality.assess(inputs)
+
+
 def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], Preview]:
     out: dict[tuple[str, str], Preview] = {}
     for d in portfolio.datasets:
@@ -170,6 +182,7 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             if problems.errors:
                 raise InputError(problems.errors)
             files.measure(portfolio)
+            portfolio.quality = quality_scores(root, portfolio, problems.warnings)
             table_previews = previews(portfolio, problems)
             if problems.errors:
                 raise InputError(problems.errors)

@@ -11,10 +11,9 @@ import datetime as dt
 from pathlib import Path
 
 from generator.build.pipeline import load
+from generator.ops.freshness import overdue as late_datasets
 from generator.portal.gitinfo import VN_TZ
 
-# Longest acceptable age of a dataset for its declared frequency, in days.
-MAX_AGE = {"daily": 2, "weekly": 8, "monthly": 32, "quarterly": 93, "semiannual": 184, "annual": 366}
 REVIEW_EVERY = 183  # days: the catalogue is reviewed every six months (Article 8.3)
 
 
@@ -37,12 +36,7 @@ def catalogue_review(root: Path, today: dt.date | None = None) -> tuple[str, boo
     pending = [e for e in catalog.entries.values() if e.code not in published]
     out += ["", f"### Mục chưa có dữ liệu ({len(pending)}/{len(catalog.entries)}) — entries not yet published", ""]
     out += [f"- `{e.code}` {e.title} — {catalog.agencies[e.agency].name}" for e in pending] or ["- (không có / none)"]
-    overdue = []
-    for d in portfolio.datasets:
-        limit = MAX_AGE.get(d.frequency)
-        age = (today - dt.date.fromisoformat(d.modified[:10])).days
-        if limit and age > limit:
-            overdue.append((d, age))
+    overdue = [(x.dataset, (today - x.last).days) for x in late_datasets(portfolio, today)]
     out += ["", f"### Bộ dữ liệu quá hạn cập nhật ({len(overdue)}) — datasets overdue for their frequency", ""]
     out += [f"- `{d.rel_folder}` {d.title}: {d.frequency_info.vi}, cập nhật lần cuối "
             f"{d.modified[8:10]}/{d.modified[5:7]}/{d.modified[:4]} ({age} ngày / days)" for d, age in overdue] \
