@@ -17,6 +17,25 @@ from generator.portal.gitinfo import VN_TZ
 REVIEW_EVERY = 183  # days: the catalogue is reviewed every six months (Article 8.3)
 
 
+def review_history(root: Path, current: str = "") -> list[tuple[str, str]]:
+    """Every half-yearly review recorded in catalog/catalogue.yaml (its `reviewed:` date) and when it was
+    committed, oldest first, read from git; outside git only the current date (with no commit time)."""
+    from generator.portal.gitinfo import _git, iso
+
+    log = _git(root, "log", "--reverse", "--format=%x00%ct", "-p", "-U0", "--", "catalog/catalogue.yaml")
+    seen: dict[str, str] = {}
+    for block in (log or "").split("\x00")[1:]:
+        when, _, patch = block.partition("\n")
+        for line in patch.splitlines():
+            if line.startswith("+reviewed:"):
+                value = line[len("+reviewed:"):].split("#")[0].strip().strip("'\"")
+                if value and value not in seen:
+                    seen[value] = iso(int(when))
+    if current and current not in seen:
+        seen[current] = ""
+    return sorted(seen.items())
+
+
 def catalogue_review(root: Path, today: dt.date | None = None) -> tuple[str, bool]:
     """Markdown for the reminder issue, and whether anything is due."""
     today = today or dt.datetime.now(VN_TZ).date()
@@ -32,6 +51,10 @@ def catalogue_review(root: Path, today: dt.date | None = None) -> tuple[str, boo
                    "Sau khi rà soát, cập nhật `reviewed:` trong `catalog/catalogue.yaml`.")
     else:
         out.append(f"- Lần rà soát gần nhất: {reviewed.strftime('%d/%m/%Y')} (last review).")
+    history = review_history(root, catalog.reviewed)
+    if len(history) > 1:
+        out += ["", "### Các lần rà soát (review history)", ""]
+        out += [f"- {dt.date.fromisoformat(day).strftime('%d/%m/%Y')}" for day, _ in history]
     published = {d.catalogue for d in portfolio.datasets}
     pending = [e for e in catalog.entries.values() if e.code not in published]
     out += ["", f"### Mục chưa có dữ liệu ({len(pending)}/{len(catalog.entries)}) — entries not yet published", ""]
