@@ -334,7 +334,7 @@ def _freshness(p: Portfolio, as_of: dt.date, agencies: list[str]) -> dict[str, A
         mine = [d for d in p.datasets if d.agency == a]
         rows.append({"agency": a, "scheduled": sum(1 for d in mine if freshness.scheduled(d)),
                      "overdue": sum(1 for x in late if x.dataset.agency == a),
-                     "most_days_late": max((x.days for x in late if x.dataset.agency == a), default=None)})
+                     "most_days_late": max((x.days for x in late if x.dataset.agency == a), default=0)})
     return {"scheduled": sum(r["scheduled"] for r in rows), "overdue": len(late), "by_agency": rows,
             "late": [{"id": x.dataset.id, "title": x.dataset.title, "agency": x.dataset.agency,
                       "frequency": x.dataset.frequency_info.vi, "last": x.last.isoformat(), "due": x.due.isoformat(),
