@@ -244,6 +244,16 @@ def parser() -> argparse.ArgumentParser:
     lk.add_argument("--root", default=".")
     lk.add_argument("--timeout", type=float, default=10.0, help="giây chờ mỗi địa chỉ (seconds per address)")
     lk.set_defaults(func=_report)
+    yr = rsub.add_parser("yearly", help="báo cáo năm của tỉnh hoặc một cơ quan (the yearly report, Articles 11.4, 13.4)")
+    yr.add_argument("--year", type=int, required=True)
+    yr.add_argument("--agency", default=None, help="mã cơ quan; bỏ trống: toàn tỉnh (agency id; default: the province)")
+    yr.add_argument("--format", choices=["html", "xlsx", "docx", "json"], default="html")
+    yr.add_argument("--out", default=None, help="tệp đầu ra (output file; html/json default to the screen)")
+    yr.add_argument("--stats", default=None, help="thống kê của hàm API: opendata keys stats --year Y --format json")
+    yr.add_argument("--gate-log", default=None, help="nhật ký kiểm tra, JSON Lines (gate runs with their dates)")
+    yr.add_argument("--root", default=".")
+    yr.set_defaults(func=lambda a: __import__("generator.ops.yearly.command", fromlist=["run"]).run(
+        Path(a.root), a.year, a.agency, a.format, a.out, a.stats, a.gate_log))
 
     k = sub.add_parser("keys", help="tài khoản API, góp ý, sao lưu (API accounts, feedback, backups)", add_help=False)
     k.add_argument("rest", nargs=argparse.REMAINDER)

@@ -260,7 +260,11 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
 def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path,
            document_previews: dict, data_history: history.DataHistory | None) -> None:
     """The generator's pages, wrapped by MkDocs in the theme, into `html_dir`."""
-    PageWriter(portfolio, docs, table_previews, data_history=data_history, documents=document_previews).write_all()
+    writer = PageWriter(portfolio, docs, table_previews, data_history=data_history, documents=document_previews)
+    writer.write_all()
+    from generator.ops.yearly import site as yearly
+
+    writer.reports(yearly.reports(root, portfolio))
     portal = portfolio.catalog.portal
     operator = portfolio.catalog.agencies[portal.operator].name
     year = portfolio.commit_time[:4]

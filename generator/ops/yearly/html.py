@@ -30,7 +30,7 @@ def context(f: dict[str, Any], agency_links: list[Any] | None = None) -> dict[st
             if t.chart is not None and t.rows and any(v is not None for _, _, vs in t.chart.series for v in vs)}
     agency = f["agency"]["id"] if f["agency"] else None
     return {"f": f, "sections": parts, "svgs": svgs, "cell": cell, "agency_links": agency_links or [],
-            "title_vi": sections.title(f, "vi"), "title_en": sections.title(f, "en"),
+            "heading_vi": sections.title(f, "vi"), "heading_en": sections.title(f, "en"),
             "json_href": urls.report_json(f["year"], agency)}
 
 
