@@ -19,8 +19,9 @@ def cell(value: sections.Value, first: bool) -> Markup:
         vi, en = sections.number(value, "vi"), sections.number(value, "en")
         inner = Markup('<span data-en="{}">{}</span>').format(en, vi) if vi != en else Markup("{}").format(vi)
         return Markup('<td class="od-num">{}</td>').format(inner)
+    # Text cells are names and titles from the catalogue, in Vietnamese.
     tag = "th scope=\"row\"" if first else "td"
-    return Markup("<{0}>{1}</{2}>").format(Markup(tag), value, Markup(tag.split()[0]))
+    return Markup('<{0} lang="vi">{1}</{2}>').format(Markup(tag), value, Markup(tag.split()[0]))
 
 
 def context(f: dict[str, Any], agency_links: list[Any] | None = None) -> dict[str, Any]:
