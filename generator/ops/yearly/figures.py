@@ -403,18 +403,20 @@ def _api(src: Sources, p: Portfolio, agencies: list[str], agency: str | None) ->
     queries = _stats_part(src, "queries")
     lookups = _stats_part(src, "lookups")
     owner = {d.id: d.agency for d in p.datasets}
-    by_dataset = (queries or {}).get("by_dataset") or {}
-    keyed = None
+    owner.update({w.id: w.agency for w in p.catalog.withdrawn.values() if w.agency})
+    by_dataset = {str(k): int(v) for k, v in ((queries or {}).get("by_dataset") or {}).items()}
+    rows = None
+    keyed = unattributed = None
     if queries is not None:
-        keyed = sum(int(n) for ds, n in by_dataset.items() if owner.get(ds) in agencies) if agency else \
-            int(queries.get("requests", 0))
+        rows = [{"agency": a, "keyed_queries": sum(n for ds, n in by_dataset.items() if owner.get(ds) == a)}
+                for a in agencies]
+        # Queries of a dataset the catalogue no longer knows count for the province, on a line of their own.
+        unattributed = 0 if agency else sum(n for ds, n in by_dataset.items() if owner.get(ds) not in agencies)
+        keyed = sum(r["keyed_queries"] for r in rows) + unattributed
     return {"available": src.stats is not None,
             # Accounts belong to the portal, not to one agency: shown in the province's report only.
             "accounts_total": (accounts or {}).get("total") if accounts is not None and not agency else None,
             "accounts_new": (accounts or {}).get("new") if accounts is not None and not agency else None,
-            "keyed_queries": keyed,
-            "by_agency": ([{"agency": a, "keyed_queries": sum(int(n) for ds, n in by_dataset.items()
-                                                            if owner.get(ds) == a)} for a in agencies]
-                          if queries is not None else None),
+            "keyed_queries": keyed, "unattributed_queries": unattributed, "by_agency": rows,
             "lookups_sms": (lookups or {}).get("sms") if not agency else None,
             "lookups_zalo": (lookups or {}).get("zalo") if not agency else None}

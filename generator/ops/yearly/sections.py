@@ -213,7 +213,9 @@ def build(f: dict[str, Any]) -> list[Section]:
          f"look-ups: {number(api['lookups_zalo'], 'en')}."),
     ], [Table("api-by-agency", "Truy vấn có khóa theo cơ quan", "Keyed queries by agency",
               [("Cơ quan", "Agency"), ("Truy vấn có khóa", "Keyed queries")],
-              [[names[a], api_rows[a]["keyed_queries"] if api_rows else None] for a in agencies],
+              [[names[a], api_rows[a]["keyed_queries"] if api_rows else None] for a in agencies]
+              + ([["Bộ dữ liệu không còn trong danh mục", api["unattributed_queries"]]]
+                 if api.get("unattributed_queries") else []),
               ["Tổng cộng", api["keyed_queries"]])]))
     return out
 
