@@ -239,3 +239,24 @@ def test_keys_stats_exports_counts_only(tmp_path):
     assert (data["accounts"]["total"], data["accounts"]["new"]) == (1, 1)
     assert data["lookups"] == {"sms": None, "zalo": None}  # no look-up counts in this store: not available
     assert "Nguyễn" not in out.read_text("utf-8") and "0912345678" not in out.read_text("utf-8")
+
+
+def test_gate_results_come_from_the_log_of_gate_runs(history, tmp_path):
+    def run(date, *tasks):
+        return json.dumps({"date": date, "valid": all(v for _, v, _ in tasks), "tasks": [
+            {"place": place, "valid": valid, "errors": [{"type": e} for e in errors], "warnings": []}
+            for place, valid, errors in tasks]})
+
+    log = tmp_path / "gate.jsonl"
+    log.write_text("\n".join([
+        run("2025-12-20", (ETHNIC, False, ["encoding-error"])),  # another year
+        run("2026-02-01", (AIR, False, ["type-error", "type-error"]), (ETHNIC, True, [])),
+        run("2026-02-03", (AIR, True, [])),
+    ]) + "\n", "utf-8")
+    f = json.loads(_report(history, tmp_path, "json", "--gate-log", str(log)).read_text("utf-8"))
+    assert (f["gate"]["datasets"], f["gate"]["runs"], f["gate"]["first_time_pass_rate"]) == (2, 3, 50)
+    assert f["gate"]["common_errors"] == [{"type": "type-error", "count": 2}]
+    log.write_text('{"date": "hôm qua", "tasks": []}\n', "utf-8")
+    bad = run_cli("report", "yearly", "--root", str(history), "--year", "2026", "--format", "json",
+                  "--gate-log", str(log))
+    assert bad.returncode == 1 and f"{log}: dòng 1 (line 1)" in bad.stderr

@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -102,12 +102,13 @@ def gate_scores(root: Path, portfolio: Portfolio) -> dict:
 
 
 def gather(root: Path, year: int, stats_file: str = "", gate_file: str = "",
-           current: State | None = None) -> Sources:
-    """Read everything the report of `year` needs. `current`: the build's own state (HEAD), reused."""
+           current: State | None = None, cache: dict[str, State] | None = None) -> Sources:
+    """Read everything the report of `year` needs. `current`: the build's own state (HEAD), reused;
+    `cache`: states by commit, shared between the years of one build (each older state costs a gate run)."""
     root = root.resolve()
     history = read_history(root)
     start_epoch, end_epoch = _epoch(dt.date(year, 1, 1)), _epoch(dt.date(year + 1, 1, 1))
-    cache: dict[str, State] = {}
+    cache = {} if cache is None else cache
 
     def at(commit: str) -> State | None:
         if not commit:
@@ -178,14 +179,6 @@ def load_gate_runs(path: str) -> list[dict[str, Any]]:
 
 
 # ---- the figures ------------------------------------------------------------------------------------
-
-@dataclass
-class Figures:
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
 
 def _agency_of_folder(folder: str) -> str:
     return folder.split("/")[1] if folder.count("/") >= 2 else ""

@@ -20,11 +20,12 @@ def reports(root: Path, portfolio: Portfolio) -> list[dict[str, Any]]:
     """The figures of every report, newest year first (province, then its agencies). The build's own
     portfolio and scores stand for the current commit; older years are read from git."""
     current = figures.State(portfolio, portfolio.quality)
+    cache: dict[str, figures.State] = {}
     out: list[dict[str, Any]] = []
-    src = figures.gather(root, int(portfolio.commit_time[:4]), current=current)
+    src = figures.gather(root, int(portfolio.commit_time[:4]), current=current, cache=cache)
     for year in reversed(years(portfolio, src.history)):
         if year != int(portfolio.commit_time[:4]):
-            src = figures.gather(root, year, current=current)
+            src = figures.gather(root, year, current=current, cache=cache)
         if src.end is None:
             continue
         out.append(figures.compute(src, year))
