@@ -91,6 +91,10 @@ def test_json_figures_follow_the_git_history_and_add_up(history, tmp_path):
     assert [(m["month"], m["published"], m["updates"]) for m in d["by_month"] if m["published"] or m["updates"]] == [
         ("2026-02", 1, 0), ("2026-03", 0, 1), ("2026-04", 1, 0)]
     assert f["reviews"]["history"] == ["2025-06-30", "2026-01-05", "2026-07-02"] and f["reviews"]["in_year"] == 2
+    reminder = run_cli("report", "catalogue-review", "--root", str(history), "--today", "2026-12-01")
+    assert "- 05/01/2026\n- 02/07/2026" in reminder.stdout  # the reminder lists the reviews made
+    pending = {e["code"] for r in f["coverage"]["by_agency"] for e in r["pending"]}
+    assert "VP-YT-001" in pending and len(pending) == f["coverage"]["entries"] - f["coverage"]["published"]
     # Scores at the start of the year come from the 2025 commit: the change is a figure, not "not available".
     q = f["quality"]
     assert q["start"]["datasets"] == 1 and q["end"]["datasets"] == 2 and q["change"]["mqa"] is not None

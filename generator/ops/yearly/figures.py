@@ -340,7 +340,8 @@ def _coverage(p: Portfolio, as_of: dt.date, agencies: list[str]) -> dict[str, An
         if c.agency not in agencies:
             continue
         rows.append({"agency": c.agency, "entries": len(c.entries), "published": len(c.published),
-                     "pending": c.pending, "percent": c.percent, "target": c.target, "progress": c.progress})
+                     "pending": [{"code": code, "title": p.catalog.entries[code].title} for code in c.pending],
+                     "percent": c.percent, "target": c.target, "progress": c.progress})
     stage = coverage_.stage_on(p.catalog.roadmap, as_of)
     targets = [r["target"] for r in rows if r["target"] is not None]
     return {"stage": ({"id": stage.id, "title": stage.title, "title_en": stage.title_en, "until": stage.until}

@@ -179,6 +179,9 @@ def build(f: dict[str, Any]) -> list[Section]:
                     [names[a] for a in agencies],
                     [("Đã công bố", "Published", [r[2] for r in crow]),
                      ("Chỉ tiêu giai đoạn", "Stage target", [r[4] for r in crow])])),
+        Table("coverage-pending", "Mục danh mục chưa có dữ liệu", "Catalogue entries not yet published",
+              [("Mã danh mục", "Code"), ("Tên mục", "Entry"), ("Cơ quan", "Agency")],
+              [[e["code"], e["title"], names[a]] for a in agencies for e in by_c[a]["pending"]]),
     ]))
 
     rv = f["reviews"]
