@@ -86,6 +86,8 @@ class Inputs:
     today: dt.date  # the commit's date: "on time" is judged as of the commit, never the clock
     links: LastCheck | None = None
     warnings: dict[str, int] = field(default_factory=dict)  # dataset id -> the gate's warnings on it
+    # What a scorer computes once for the whole portfolio (the MQA's DCAT-AP triples), by scorer id.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Scorer(Protocol):

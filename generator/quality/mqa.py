@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from rdflib import URIRef
+
 from generator.portal.model import Dataset
-from generator.publish import dcat
+from generator.publish import dcat, urls
 from generator.quality import Band, Criterion, Inputs, Score
 
 EU = dcat.EU
@@ -107,10 +109,16 @@ class MqaScore:
 
     def score(self, d: Dataset, inputs: Inputs) -> Score:
         p = inputs.portfolio
-        g = _index(dcat.dataset_triples(p, d))
+        if self.id not in inputs.shared:
+            # The description the DCAT step publishes for every dataset, built once: the shared nodes
+            # (vocabulary concepts, agencies) are described once instead of once per dataset.
+            builder = dcat._Builder(p)
+            for x in p.datasets:
+                builder.dataset(x, [])
+            inputs.shared[self.id] = _index(builder.triples)
+        g = inputs.shared[self.id]
         T, DCT = dcat.DCAT, dcat.DCTERMS
-        ds = next(s for s, preds in g.items() if T.Dataset in preds.get(dcat.RDF.type, []))
-        props = g[ds]
+        props = g[URIRef(p.catalog.portal.base_url + urls.dataset_page(d.id) + "#dataset")]
         dists = sorted(props.get(T.distribution, []))
         base = p.catalog.portal.base_url
 
