@@ -74,7 +74,8 @@ def write(f: dict[str, Any], kind: str = "so") -> bytes:
     run.bold, run.font.size = True, Pt(12)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     para(MOTTO[1], bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, cell=right, underline=True)
-    block.cell(1, 0).paragraphs[0].text = "Số:        /BC-" + "".join(w[0] for w in issuer.split()[:3])
+    # The number is written in by the clerk; the abbreviation follows the issuer (Sở TT&TT -> BC-STTTT).
+    block.cell(1, 0).paragraphs[0].text = "Số:        /BC-" + "".join(w[0] for w in issuer.split() if w != "VÀ")
     block.cell(1, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     where = block.cell(1, 1).paragraphs[0].add_run(
         f"{f['portal']['province']}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}")

@@ -121,8 +121,10 @@ def gather(root: Path, year: int, stats_file: str = "", gate_file: str = "",
         return cache[commit]
 
     head_in_year = history.commit and history.epoch < end_epoch
-    end = at(history.commit if head_in_year and history.epoch >= start_epoch else commit_before(root, end_epoch)) \
-        if history.commit else current
+    if history.commit:
+        end = at(history.commit if head_in_year and history.epoch >= start_epoch else commit_before(root, end_epoch))
+    else:  # outside git: the portal as it is, dated by its files
+        end = current or state_at(root, "", history, gate_scores)
     start = at(commit_before(root, start_epoch)) if history.commit else None
     return Sources(root, history, end, start, load_stats(stats_file, year) if stats_file else None,
                    load_gate_runs(gate_file) if gate_file else None, stats_file, gate_file)
