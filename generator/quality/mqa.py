@@ -1,8 +1,9 @@
 """The EU Metadata Quality Assessment (data.europa.eu MQA) of a dataset's DCAT-AP description.
 
 The indicators and weights of the MQA methodology (405 points in five dimensions), read from the triples
-the portal publishes for the dataset (generator.publish.dcat), so the score describes exactly what a
-European harvester receives:
+generator.publish.dcat publishes for the dataset and its own distributions (the agency's files and APIs).
+The copies the portal derives from them (CSV/JSON/XLSX conversions, the zipped package) are left out:
+they carry the portal's metadata, not the agency's, and would lift every score alike.
 
     Findability       dcat:keyword 30, dcat:theme 30, dct:spatial 20, dct:temporal 20
     Accessibility     dcat:accessURL reachable 50, dcat:downloadURL 20, dcat:downloadURL reachable 30
