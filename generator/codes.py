@@ -171,6 +171,13 @@ REGISTRY: dict[str, Code] = _codes(
      "mỗi giá trị của cột chỉ xuất hiện một lần: sửa hoặc xóa dòng lặp.", "each value appears once: correct or delete the repeated row."),
     ("primary-key", "khóa chính lặp hoặc trống", "a primary key repeated or empty",
      "mỗi dòng cần khóa chính riêng, không trống.", "each row needs its own, non-empty primary key."),
+    # --- reports ---
+    ("yearly-input", "tệp đầu vào của báo cáo năm không dùng được (thống kê của hàm API, nhật ký kiểm tra)",
+     "an input of the yearly report cannot be used (the function's statistics, the gate log)",
+     "tạo lại thống kê bằng “opendata keys stats --year NĂM --format json”; nhật ký là JSON Lines của "
+     "“opendata validate --format json”, mỗi dòng có “date”.",
+     "make the statistics again with “opendata keys stats --year YEAR --format json”; the log is JSON Lines of "
+     "“opendata validate --format json” runs, each with a “date”."),
     # --- the build's own outputs ---
     ("output-folder", "thư mục đầu ra không dùng được", "the output folder cannot be used",
      "chọn --out là thư mục mới hoặc trang đã dựng trước đó, ví dụ --out site.",

@@ -20,7 +20,7 @@ BUDGET = "du-toan-ngan-sach-2025"
 WIDTHS = (1366, 390)
 # Every page type: home, search (empty and with a query), dataset pages (table, charts, documents),
 # table preview, document previews (DOCX, PDF), agencies, agency, topics, topic, catalogue, terms,
-# API access, 404.
+# API access, 404, the yearly reports (list, province, agency).
 PAGES = [("", "home"), ("datasets/", "search"), ("datasets/?q=khong+khi", "search-query"),
          (f"datasets/{CPI}/", "dataset"), (f"datasets/{AIR}/", "dataset-charts"), (f"datasets/{FORMS}/", "dataset-docs"),
          (f"datasets/{CPI}/preview/{CPI}/", "preview-table"),
@@ -28,7 +28,8 @@ PAGES = [("", "home"), ("datasets/", "search"), ("datasets/?q=khong+khi", "searc
          (f"datasets/{BUDGET}/preview/thuyet-minh/", "preview-pdf"), ("agencies/", "agencies"),
          ("agencies/so-tnmt/", "agency"), ("topics/", "topics"), ("topics/kinh-te/", "topic"),
          ("catalogue/", "catalogue"), ("terms/", "terms"), ("dang-ky-api/", "api"), ("tra-cuu/", "lookup"),
-         ("khong-co-trang-nay/", "404")]
+         ("khong-co-trang-nay/", "404"),
+         ("reports/", "reports"), ("reports/2026/", "report"), ("reports/2026/so-tnmt/", "report-agency")]
 
 # Text in Vietnamese (more than half of its words carry Vietnamese letters) outside an element
 # marked lang="vi": on an English page, that is an interface word left untranslated, or metadata

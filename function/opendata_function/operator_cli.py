@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["text", "csv", "json"], default="text")
     s.add_argument("--out", help="write to this file instead of the screen")
 
+    s = sub.add_parser("stats", help="the year's statistics for the yearly report (counts only, no personal data)")
+    s.add_argument("--year", required=True)
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.add_argument("--out", help="write to this file instead of the screen")
+
     s = sub.add_parser("feedback", help="list and answer feedback")
     fsub = s.add_subparsers(dest="action", required=True)
     f = fsub.add_parser("list")
@@ -182,6 +187,8 @@ def run(args: argparse.Namespace, store: Store, settings: Settings, actor: str) 
         finally:
             if args.out:
                 out.close()
+    elif cmd == "stats":
+        _stats(args, store)
     elif cmd == "feedback":
         return _feedback(args, store, settings, actor)
     elif cmd == "backup":
@@ -193,6 +200,28 @@ def run(args: argparse.Namespace, store: Store, settings: Settings, actor: str) 
             accounts.audit(tx, actor, "restore", file=Path(args.file).name, **counts)
         print(f"Đã khôi phục từ {args.file} (restored): " + ", ".join(f"{t} {n}" for t, n in counts.items()))
     return 0
+
+
+def _stats(args: argparse.Namespace, store: Store) -> None:
+    from .stats import yearly
+
+    data = yearly(store, args.year)
+    if args.format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    else:
+        na = "không có số liệu (not available)"
+        lk = data["lookups"]
+        text = (f"Năm {data['year']} (year)\n"
+                f"  Tài khoản API (accounts): {data['accounts']['total']}, mới (new) {data['accounts']['new']}\n"
+                f"  Truy vấn có khóa (keyed queries): {data['queries']['requests']}\n"
+                f"  Góp ý nhận / đã trả lời (feedback received / answered): {data['feedback']['received']} / "
+                f"{data['feedback']['answered']}\n"
+                f"  Tra cứu SMS / Zalo (look-ups): {na if lk['sms'] is None else lk['sms']} / "
+                f"{na if lk['zalo'] is None else lk['zalo']}\n")
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
 
 
 def _feedback(args: argparse.Namespace, store: Store, settings: Settings, actor: str) -> int:

@@ -73,6 +73,18 @@ def load(root: Path, base_url: str | None = None, function_url: str | None = Non
     return Portfolio(catalog, datasets, git_history.commit, iso(git_history.epoch), git_history.epoch), problems
 
 
+def quality_scores(root: Path, portfolio: Portfolio, warnings: list[Problem]) -> dict:
+    """Every dataset's quality scores as of the commit, from the last recorded link check (no network)."""
+    import datetime as dt
+
+    from generator import quality
+    from generator.ops.linkcheck import last_check
+
+    inputs = quality.Inputs(portfolio, dt.date.fromisoformat(portfolio.commit_time[:10]), last_check(root),
+                            quality.warnings_per_dataset(portfolio, warnings))
+    return quality.assess(inputs)
+
+
 def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], Preview]:
     out: dict[tuple[str, str], Preview] = {}
     for d in portfolio.datasets:
@@ -172,6 +184,7 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             if problems.errors:
                 raise InputError(problems.errors)
             files.measure(portfolio)
+            portfolio.quality = quality_scores(root, portfolio, problems.warnings)
             table_previews = previews(portfolio, problems)
             if problems.errors:
                 raise InputError(problems.errors)
@@ -244,7 +257,11 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
 def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path,
            document_previews: dict, data_history: history.DataHistory | None) -> None:
     """The generator's pages, wrapped by MkDocs in the theme, into `html_dir`."""
-    PageWriter(portfolio, docs, table_previews, data_history=data_history, documents=document_previews).write_all()
+    writer = PageWriter(portfolio, docs, table_previews, data_history=data_history, documents=document_previews)
+    writer.write_all()
+    from generator.ops.yearly import site as yearly
+
+    writer.reports(yearly.reports(root, portfolio))
     portal = portfolio.catalog.portal
     operator = portfolio.catalog.agencies[portal.operator].name
     year = portfolio.commit_time[:4]

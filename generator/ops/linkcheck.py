@@ -5,10 +5,15 @@ list and agencies' websites: each is asked once (HEAD, then GET where HEAD is
 refused), a few at a time, with a time limit. The Markdown names each broken
 address, what it answered and every file and key that uses it; exit 1 when
 one is broken, so the scheduled workflow opens an issue only then.
+
+Each run also records its answers in local/linkcheck.json (the workflow keeps
+it in its cache); the build reads the last record for the quality scores'
+"reachable" criteria and never asks the network itself.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import urllib.error
@@ -24,6 +29,7 @@ from generator.problems import Problems
 USER_AGENT = "opendata-portal-linkcheck/1 (+https://github.com/)"
 WORKERS = 8
 RETRY_WITH_GET = {403, 405, 501}  # servers that refuse HEAD but serve GET
+RECORD = "local/linkcheck.json"  # relative to the portal root
 
 
 @dataclass
@@ -121,3 +127,36 @@ def to_markdown(links: dict[str, Link]) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace("@", "@\u200b")
+
+
+@dataclass(frozen=True)
+class LastCheck:
+    """The last recorded link check: when it ran and what each address answered."""
+
+    checked: str  # ISO time of the run
+    answers: dict[str, tuple[int | None, str]]  # url -> (HTTP status or None, error)
+
+    def reachable(self, url: str) -> bool | None:
+        """True/False from the record; None when the address was not checked."""
+        if url not in self.answers:
+            return None
+        status = self.answers[url][0]
+        return status is not None and status < 400
+
+
+def record(links: dict[str, Link], path: Path, checked: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    answers = {url: {"status": link.status, "error": link.error} for url, link in sorted(links.items())}
+    path.write_text(json.dumps({"checked": checked, "answers": answers}, ensure_ascii=False, indent=1,
+                               sort_keys=True) + "\n", encoding="utf-8")
+
+
+def last_check(root: Path) -> LastCheck | None:
+    """The record the last `opendata report links` left in the portal (None: never run, or unreadable)."""
+    path = root / RECORD
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        answers = {str(url): (a.get("status"), str(a.get("error") or "")) for url, a in data["answers"].items()}
+        return LastCheck(str(data["checked"]), answers)
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return None

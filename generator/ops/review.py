@@ -11,11 +11,29 @@ import datetime as dt
 from pathlib import Path
 
 from generator.build.pipeline import load
+from generator.ops.freshness import overdue as late_datasets
 from generator.portal.gitinfo import VN_TZ
 
-# Longest acceptable age of a dataset for its declared frequency, in days.
-MAX_AGE = {"daily": 2, "weekly": 8, "monthly": 32, "quarterly": 93, "semiannual": 184, "annual": 366}
 REVIEW_EVERY = 183  # days: the catalogue is reviewed every six months (Article 8.3)
+
+
+def review_history(root: Path, current: str = "") -> list[tuple[str, str]]:
+    """Every half-yearly review recorded in catalog/catalogue.yaml (its `reviewed:` date) and when it was
+    committed, oldest first, read from git; outside git only the current date (with no commit time)."""
+    from generator.portal.gitinfo import _git, iso
+
+    log = _git(root, "log", "--reverse", "--format=%x00%ct", "-p", "-U0", "--", "catalog/catalogue.yaml")
+    seen: dict[str, str] = {}
+    for block in (log or "").split("\x00")[1:]:
+        when, _, patch = block.partition("\n")
+        for line in patch.splitlines():
+            if line.startswith("+reviewed:"):
+                value = line[len("+reviewed:"):].split("#")[0].strip().strip("'\"")
+                if value and value not in seen:
+                    seen[value] = iso(int(when))
+    if current and current not in seen:
+        seen[current] = ""
+    return sorted(seen.items())
 
 
 def catalogue_review(root: Path, today: dt.date | None = None) -> tuple[str, bool]:
@@ -33,16 +51,15 @@ def catalogue_review(root: Path, today: dt.date | None = None) -> tuple[str, boo
                    "Sau khi rà soát, cập nhật `reviewed:` trong `catalog/catalogue.yaml`.")
     else:
         out.append(f"- Lần rà soát gần nhất: {reviewed.strftime('%d/%m/%Y')} (last review).")
+    history = review_history(root, catalog.reviewed)
+    if len(history) > 1:
+        out += ["", "### Các lần rà soát (review history)", ""]
+        out += [f"- {dt.date.fromisoformat(day).strftime('%d/%m/%Y')}" for day, _ in history]
     published = {d.catalogue for d in portfolio.datasets}
     pending = [e for e in catalog.entries.values() if e.code not in published]
     out += ["", f"### Mục chưa có dữ liệu ({len(pending)}/{len(catalog.entries)}) — entries not yet published", ""]
     out += [f"- `{e.code}` {e.title} — {catalog.agencies[e.agency].name}" for e in pending] or ["- (không có / none)"]
-    overdue = []
-    for d in portfolio.datasets:
-        limit = MAX_AGE.get(d.frequency)
-        age = (today - dt.date.fromisoformat(d.modified[:10])).days
-        if limit and age > limit:
-            overdue.append((d, age))
+    overdue = [(x.dataset, (today - x.last).days) for x in late_datasets(portfolio, today)]
     out += ["", f"### Bộ dữ liệu quá hạn cập nhật ({len(overdue)}) — datasets overdue for their frequency", ""]
     out += [f"- `{d.rel_folder}` {d.title}: {d.frequency_info.vi}, cập nhật lần cuối "
             f"{d.modified[8:10]}/{d.modified[5:7]}/{d.modified[:4]} ({age} ngày / days)" for d, age in overdue] \

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from generator.problems import InputError, Problems
 from generator.portal.yamlkeys import Fields
-from generator.portal.model import Agency, Catalog, CatalogueEntry, Licence, Portal, Topic, Withdrawal
+from generator.portal.model import Agency, Catalog, CatalogueEntry, Licence, Portal, Stage, Topic, Withdrawal
 from generator.portal.vocabularies import FREQUENCIES
 from generator.portal.yamlfile import load_yaml
 
@@ -68,6 +69,7 @@ def load_catalog(root: Path) -> Catalog:
             licences[lid] = Licence(lid, f.get("title"), f.get("title_en", required=False, default=""), f.get("url"))
 
     entries, reviewed = _load_entries(root, agencies, topics, problems)
+    roadmap = _load_roadmap(root, agencies, entries, problems)
     if portal and portal.operator not in agencies:
         problems.error("catalog/portal.yaml", f"cơ quan vận hành “{portal.operator}” không có trong catalog/agencies.yaml.",
                        f"operator “{portal.operator}” is not in catalog/agencies.yaml.", where="operator")
@@ -76,7 +78,73 @@ def load_catalog(root: Path) -> Catalog:
                        f"default licence “{portal.default_licence}” is not in catalog/licences.yaml.", where="default_licence")
     if problems.errors or portal is None:
         raise InputError(problems.errors)
-    return Catalog(portal, agencies, topics, licences, entries, reviewed, _load_withdrawn(root))
+    return Catalog(portal, agencies, topics, licences, entries, reviewed, _load_withdrawn(root), roadmap)
+
+
+def _load_roadmap(root: Path, agencies: dict[str, Agency], entries: dict[str, CatalogueEntry],
+                  problems: Problems) -> list[Stage]:
+    """catalog/roadmap.yaml (optional): the stages of Article 11.1 with each agency's target."""
+    rel = "catalog/roadmap.yaml"
+    if not (root / rel).is_file():
+        return []
+    data = load_yaml(root / rel, rel, problems)
+    if data is None:
+        return []
+    top = Fields(data, rel, "", problems)
+    stages: list[Stage] = []
+    owned = {a: sum(1 for e in entries.values() if e.agency == a) for a in agencies}
+    for i, item in enumerate(top.get("stages", list, default=[]) or []):
+        where = f"stages[{i + 1}]"
+        f = Fields(item, rel, where, problems)
+        sid, title, until = f.get("id"), f.get("title"), f.get("until")
+        if sid is None or not _check_id(sid, rel, f"{where}.id", problems):
+            continue
+        where = f"{where} ({sid})"
+        f.where = where
+        if any(s.id == sid for s in stages):
+            problems.error(rel, f"mã giai đoạn “{sid}” bị trùng.", f"duplicate stage id “{sid}”.",
+                           "mỗi giai đoạn một mã riêng.", "give each stage its own id.", where=f"{where}.id")
+        try:
+            day = dt.date.fromisoformat(until or "")
+        except ValueError:
+            problems.error(rel, f"ngày kết thúc “{until}” không hợp lệ.", f"end date “{until}” is not valid.",
+                           "viết ngày dạng YYYY-MM-DD, ví dụ 2026-12-31.", "write the date as YYYY-MM-DD, e.g. 2026-12-31.",
+                           where=f"{where}.until")
+            continue
+        if stages and day.isoformat() <= stages[-1].until:
+            problems.error(rel, f"giai đoạn “{sid}” kết thúc trước hoặc cùng ngày giai đoạn trước.",
+                           f"stage “{sid}” ends on or before the stage before it.",
+                           "xếp các giai đoạn theo thứ tự thời gian.", "list the stages in time order.",
+                           where=f"{where}.until")
+        targets: dict[str, int] = {}
+        for agency, value in (f.get("targets", dict, default={}) or {}).items():
+            at = f"{where}.targets.{agency}"
+            if agency not in agencies:
+                problems.error(rel, f"cơ quan “{agency}” không có trong catalog/agencies.yaml.",
+                               f"agency “{agency}” is not in catalog/agencies.yaml.",
+                               "dùng mã cơ quan có trong catalog/agencies.yaml.",
+                               "use an agency id from catalog/agencies.yaml.", where=at)
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                problems.error(rel, f"chỉ tiêu “{value}” phải là số nguyên không âm.",
+                               f"target “{value}” must be a whole number, 0 or more.",
+                               "ghi số mục danh mục có dữ liệu công bố đến hết giai đoạn, ví dụ 3.",
+                               "write how many catalogue entries are published by the stage's end, e.g. 3.", where=at)
+                continue
+            if value > owned[agency]:
+                problems.error(rel, f"chỉ tiêu {value} vượt số mục danh mục của cơ quan ({owned[agency]}).",
+                               f"target {value} exceeds the agency's catalogue entries ({owned[agency]}).",
+                               "bổ sung mục vào catalog/catalogue.yaml hoặc giảm chỉ tiêu.",
+                               "add entries to catalog/catalogue.yaml or lower the target.", where=at)
+            earlier = next((s.targets[agency] for s in reversed(stages) if agency in s.targets), None)
+            if earlier is not None and value < earlier:
+                problems.error(rel, f"chỉ tiêu {value} thấp hơn giai đoạn trước ({earlier}).",
+                               f"target {value} is lower than in the stage before ({earlier}).",
+                               "chỉ tiêu là số mục tích lũy: không giảm qua các giai đoạn.",
+                               "targets are cumulative: they never go down from one stage to the next.", where=at)
+            targets[str(agency)] = value
+        stages.append(Stage(sid, title or sid, f.get("title_en", required=False, default=""), day.isoformat(), targets))
+    return stages
 
 
 def _load_withdrawn(root: Path) -> dict[str, Withdrawal]:

@@ -89,6 +89,17 @@ class Withdrawal:
 
 
 @dataclass
+class Stage:
+    """A stage of the publication roadmap (Article 11.1): entries each agency publishes by `until`."""
+
+    id: str
+    title: str
+    title_en: str
+    until: str  # ISO date, the stage's last day
+    targets: dict[str, int]  # agency id -> catalogue entries published, with data, by `until`
+
+
+@dataclass
 class Catalog:
     portal: Portal
     agencies: dict[str, Agency]
@@ -97,6 +108,7 @@ class Catalog:
     entries: dict[str, CatalogueEntry]
     reviewed: str  # ISO date of the last half-yearly catalogue review
     withdrawn: dict[str, Withdrawal] = field(default_factory=dict)
+    roadmap: list[Stage] = field(default_factory=list)  # catalog/roadmap.yaml, in order
 
 
 @dataclass
@@ -193,6 +205,8 @@ class Portfolio:
     commit: str
     commit_time: str  # ISO, +07:00
     commit_epoch: int
+    # dataset id -> score id -> generator.quality.Score, filled by the build once the files are measured.
+    quality: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def datasets_of_agency(self, agency_id: str) -> list[Dataset]:
         return [d for d in self.datasets if d.agency == agency_id]

@@ -33,6 +33,16 @@ def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}/"
 
 
+def report_page(year: int, agency_id: str | None = None) -> str:
+    """The yearly report: reports/<year>/ for the province, reports/<year>/<agency>/ for one agency."""
+    return f"reports/{year}/{agency_id}/" if agency_id else f"reports/{year}/"
+
+
+def report_json(year: int, agency_id: str | None = None) -> str:
+    return f"reports/{year}/{agency_id}.json" if agency_id else f"reports/{year}/report.json"
+
+
+REPORTS_PAGE = "reports/"
 CATALOG_JSON = "api/v1/catalog.json"
 # Administrative units: the look-up page (each unit's URI is this page at "#<generation>/<code>") and the
 # lists it searches, written by the build from catalog/units.

@@ -73,6 +73,8 @@ def detail(p: Portfolio, d: Dataset) -> dict[str, Any]:
         "temporal": d.temporal,
         "resources": [resource(p, d, r) for r in d.resources],
     })
+    if d.id in p.quality:  # the quality scores, criterion by criterion (generator.quality)
+        out["quality"] = {sid: score.to_json() for sid, score in p.quality[d.id].items()}
     return out
 
 

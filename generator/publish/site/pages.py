@@ -207,6 +207,23 @@ class PageWriter:
                           "show": titles(r, spec.show), "example": example})
         self.page(urls.LOOKUP_PAGE_SOURCE, "lookup.html", **ui_title(N_("Tra cứu qua SMS và Zalo")), lookups=items)
 
+    def reports(self, reports: list[dict[str, Any]]) -> None:
+        """The yearly reports (generator.ops.yearly): reports/, reports/<year>/, reports/<year>/<agency>/, each
+        beside its figures as JSON."""
+        from generator.ops.yearly import html as report_html
+        from generator.ops.yearly.render import to_json
+
+        agencies = self.p.catalog.agencies.values()
+        for f in reports:
+            agency = f["agency"]["id"] if f["agency"] else None
+            path = f"reports/{f['year']}/{agency}.md" if agency else f"reports/{f['year']}/index.md"
+            context = report_html.context(f, [] if agency else list(agencies))
+            self.page(path, "report.html", title=context["heading_vi"], title_en=context["heading_en"], **context)
+            target = self.docs / urls.report_json(f["year"], agency)
+            target.write_text(to_json(f), encoding="utf-8")
+        self.page("reports/index.md", "report_list.html", **ui_title(N_("Báo cáo hằng năm")),
+                  years=sorted({f["year"] for f in reports}, reverse=True))
+
     def api_access(self) -> None:
         """The API registration page: the function's form, or how to ask the operator by mail."""
         portal = self.p.catalog.portal

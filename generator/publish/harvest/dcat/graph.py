@@ -369,6 +369,15 @@ def dataset_triples(p: Portfolio, d: Dataset, extra: list[Download] | None = Non
     return b.triples
 
 
+def datasets_triples(p: Portfolio, datasets: Iterable[Dataset],
+                     periods: dict[str, tuple[str, str]] | None = None) -> Triples:
+    """Several datasets' descriptions in one set of triples, the nodes they share described once."""
+    b = _Builder(p, periods)
+    for d in datasets:
+        b.dataset(d, [])
+    return b.triples
+
+
 @dataclass
 class Published:
     """What `write` published: the catalogue's own triples and each dataset's (with the nodes it refers to)."""
