@@ -125,3 +125,14 @@ class Background(Generic[R]):
             self._recv.close()
             self._proc = None
             self._outcome = (False, RuntimeError("cancelled"))
+
+
+def first_done(jobs: dict[str, Background[Any]]) -> str:
+    """The name of a job whose result is ready (waiting until one is)."""
+    from multiprocessing.connection import wait
+
+    for name, job in jobs.items():
+        if job._proc is None:
+            return name
+    ready = wait([job._recv for job in jobs.values()])
+    return next(name for name, job in jobs.items() if job._recv in ready)

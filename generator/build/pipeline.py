@@ -1,8 +1,9 @@
 """`opendata build`: catalog/ + data/ -> model -> checks (the validation gate) -> site/.
 
-Everything is written to a staging folder beside the output; the previous
-site is replaced only when the whole build succeeded, so a failed build
-leaves the last good site in place.
+The outputs are declared steps (`Plan.steps`: what each needs, reads and
+writes), run by build/steps.py into a staging folder beside the output; the
+previous site is swapped out (build/staging.py) only when every step
+succeeded, so a failed build leaves the last good site in place.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from pathlib import Path
 from generator.portal.catalog import load_catalog
 from generator.portal.datasets import load_datasets
 from generator.problems import InputError, Problem, Problems
-from generator.build import parallel
+from generator.build import parallel, steps
+from generator.build.staging import staging_folder, swap
+from generator.build.steps import Step
 from generator.portal.gitinfo import iso, read_history
 from generator.portal.model import Dataset, Portfolio
-from generator.publish import ckan, datajson, dcat, json_api
+from generator.publish import ckan, datajson, dcat, json_api, urls
 from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files, manifest
 from generator.publish.discovery import steps as discovery, documents, history
 from generator.publish.site import forms, mkdocs_site, redirects
@@ -127,6 +130,19 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
                 r.reading, r.layout = saved, tables.load_layout(saved)
 
 
+# What each step writes (site paths). A path outside these, or written by two steps, fails the tests and
+# (for two steps) the build.
+PAGES = ("index.html", "404.html", "*/index.html", "agencies/*/index.html", "topics/*/index.html",
+         "datasets/*/index.html", "datasets/*/preview/*/index.html",
+         # MkDocs' theme (mkdocs-material) and the portal's overrides in theme/assets/
+         "assets/javascripts/**", "assets/stylesheets/**", "assets/images/*",
+         "assets/favicon.svg", "assets/portal.css", "assets/portal.js", "assets/search.js", "assets/table.js")
+FILES = ("datasets/*/files/*", "datasets/*/dictionary/*", "datasets/*/preview/*/*.json",
+         "feed.xml", "datasets/*/feed.xml", "agencies/*/feed.xml", urls.SITEMAP, urls.SITEMAP + ".gz",
+         "search/index.js", "assets/messages.js", "assets/register.js", "assets/feedback.js", "assets/odp-forms.css")
+STANDARDS = ("data.json", "api/3/action/*", "api/3/action/package_show/*.json", "api/v1/catalog.json",
+             "api/v1/datasets/*.json")
+
 # The portal's own folders: a site is never built into (or over) one of them.
 PORTAL_FOLDERS = ("catalog", "data", "docs", "theme", "generator", "function", "tests", "scripts", "benchmarks",
                   "local", ".git", ".github", ".ci")
@@ -185,121 +201,118 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
 
 def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem],
              document_previews: dict | None = None, data_history: history.DataHistory | None = None) -> None:
-    """Write every output into a staging folder, then swap it in.
-
-    Independent steps run side by side (parallel.Background, each in a forked
-    child): the pages and MkDocs (into a folder of their own, merged at the
-    end), the discovery files, and data.json + CKAN + the JSON API, while this
-    process makes the conversions, zips and DCAT-AP. Each step writes its own
-    files, so the output is the same whichever finishes first.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.pages-", dir=out.parent))
-    jobs: list[parallel.Background] = []
+    """Run the declared steps into a staging folder, then swap it in (a failed step publishes nothing)."""
+    staging = staging_folder(out)
+    work = staging_folder(out, "work")
     try:
-        html_dir = scratch / "html"
-        pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir,
-                                                   document_previews or {}, data_history))
-        jobs.append(pages)
-        jobs.append(discovered := parallel.Background(lambda: _files(portfolio, staging, data_history)))
-        # Issue 5: conversions, zipped Data Packages and the harvesting standards,
-        # each checked by its own validator; a violation fails the build.
-        jobs.append(zipped := parallel.Background(lambda: _zips(portfolio, staging)))
-        previous = out if out.is_dir() else None
-        made = conversions.write(portfolio, staging, previous=previous)
-        zips = zipped.result()
-        extra = downloads.merge(conversions.downloads(made), zips)
-        jobs.append(standards := parallel.Background(lambda: _standards(portfolio, staging, extra, made, zips)))
-        published = dcat.write(portfolio, staging, extra)
-        changed = published.changed_since(previous, staging)
-        verdict = dcat.check_published(published, changed, DCAT_CHUNK)
+        plan = Plan(root, portfolio, table_previews, warnings, document_previews or {}, data_history,
+                    site=staging, previous=out if out.is_dir() else None, docs=work / "docs")
+        run_steps(plan.steps(), staging, work / "steps")
+        os.chmod(staging, 0o755)
+        swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_steps(declared: list[Step], site: Path, work: Path) -> None:
+    steps.run(declared, site, work)
+
+
+@dataclass
+class Plan:
+    """The build's steps over one loaded portal: what each needs, reads and writes (site paths)."""
+
+    root: Path
+    portfolio: Portfolio
+    table_previews: dict
+    warnings: list[Problem]
+    document_previews: dict
+    data_history: history.DataHistory | None
+    site: Path  # the staging site: what the steps done so far wrote
+    previous: Path | None  # the last good site: conversions and shape checks of unchanged datasets are kept
+    docs: Path  # the Markdown pages MkDocs wraps
+
+    def steps(self) -> list[Step]:
+        return [
+            Step("pages", self.pages, fork=True, writes=PAGES),
+            Step("files", self.files, fork=True, writes=FILES),
+            Step("zips", self.zips, fork=True, writes=("datasets/*/*.zip", "datasets/*/files/datapackage.json")),
+            Step("conversions", self.conversions, writes=("datasets/*/converted/*", "datasets/*/conversions.json")),
+            Step("standards", self.standards, needs=("conversions", "zips"), fork=True, writes=STANDARDS),
+            Step("dcat", self.dcat, needs=("conversions", "zips"), writes=("dcat/catalog.*", "dcat/datasets/*")),
+            Step("redirects", self.redirects, needs=("pages",), reads=("datasets/*/index.html",),
+                 writes=("datasets/*/index.html", "api/v1/datasets/*.json")),
+            Step("manifest", self.manifest, needs=("pages", "files", "zips", "conversions", "standards", "dcat",
+                                                   "redirects"), reads=("**",), writes=(urls.MANIFEST,)),
+        ]
+
+    def pages(self, out: Path, _: dict) -> None:
+        """The generator's pages, wrapped by MkDocs in the theme. The portal's sitemap is the files step's:
+        MkDocs' own (every page stamped with the build date) is dropped."""
+        p = self.portfolio
+        PageWriter(p, self.docs, self.table_previews, data_history=self.data_history,
+                   documents=self.document_previews).write_all()
+        portal = p.catalog.portal
+        operator = p.catalog.agencies[portal.operator].name
+        mkdocs_site.build(self.root / "mkdocs.yml", self.docs, out, html.escape(portal.name), portal.base_url,
+                          html.escape(f"© {p.commit_time[:4]} {operator} · {portal.name}"), p.commit_epoch,
+                          function_url=portal.function_url, site_name_en=portal.name_en)
+        for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
+            (out / name).unlink(missing_ok=True)
+
+    def files(self, out: Path, _: dict) -> None:
+        """The agencies' files, then the search index, table chunks, dictionaries, feeds and sitemap."""
+        files.copy(self.portfolio, out)
+        if self.portfolio.catalog.portal.function_url:
+            forms.copy_assets(out)  # the function's form scripts and styles, from function/static/
+        discovery.write(self.portfolio, out, self.data_history)
+
+    def zips(self, out: Path, _: dict) -> downloads.Downloads:
+        """Each dataset's zipped Data Package and its datapackage.json."""
+        zips = datapackage_zip.write(self.portfolio, out)
+        datapackage_zip.write_descriptors(self.portfolio, out)
+        return zips
+
+    def conversions(self, out: Path, _: dict) -> list:
+        return conversions.write(self.portfolio, out, previous=self.previous)
+
+    def _extra(self, done: dict) -> downloads.Downloads:
+        return downloads.merge(conversions.downloads(done["conversions"]), done["zips"])
+
+    def standards(self, out: Path, done: dict) -> None:
+        """data.json (checked against POD 1.1: a violation fails the build), the CKAN-style API, the dataset JSON."""
+        p, extra = self.portfolio, self._extra(done)
+        errors = datajson.check(datajson.write(p, out, extra))
+        if errors:
+            raise InputError([Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
+                                      f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}",
+                                      code="data-json")])
+        ckan.write(p, out, extra)
+        json_api.write(p, out, {d.id: downloads.dataset_json_fields(p, d.id, done["conversions"], done["zips"])
+                                for d in p.datasets})
+
+    def dcat(self, out: Path, done: dict) -> None:
+        """DCAT-AP, checked with the official shapes (datasets unchanged since the last good site are not checked
+        again): a violation of the mandatory shapes fails the build, the recommended ones warn."""
+        published = dcat.write(self.portfolio, out, self._extra(done))
+        verdict = dcat.check_published(published, published.changed_since(self.previous, out), DCAT_CHUNK)
         if not verdict.conforms:
             raise InputError([Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
                                       f"the DCAT-AP metadata violates the mandatory shapes:\n{verdict.report[:4000]}",
                                       code="dcat-ap")])
         if verdict.advice:
-            warnings.append(Problem("site/dcat/catalog.ttl",
-                                    f"DCAT-AP: {verdict.advice} khuyến nghị chưa đạt (shapes_recommended.ttl), ví dụ thiếu phạm vi thời gian.",
-                                    f"DCAT-AP: {verdict.advice} recommended properties missing (shapes_recommended.ttl), "
-                                    "e.g. no temporal coverage.", severity="warning", code="dcat-ap-recommended"))
-        errors = standards.result()
-        if errors:
-            raise InputError([Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",
-                                      f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}",
-                                      code="data-json")])
-        discovered.result()
-        pages.result()
-        _merge(html_dir, staging)
-        redirects.write(portfolio, staging, redirects.old_ids(root))  # never over a page: after the merge
-        manifest.write(portfolio, staging)
-        os.chmod(staging, 0o755)
-        _swap(staging, out)
-    except BaseException:
-        for job in jobs:
-            job.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+            self.warnings.append(Problem(
+                "site/dcat/catalog.ttl",
+                f"DCAT-AP: {verdict.advice} khuyến nghị chưa đạt (shapes_recommended.ttl), ví dụ thiếu phạm vi thời gian.",
+                f"DCAT-AP: {verdict.advice} recommended properties missing (shapes_recommended.ttl), "
+                "e.g. no temporal coverage.", severity="warning", code="dcat-ap-recommended"))
 
+    def redirects(self, out: Path, _: dict) -> None:
+        """A page at each dataset's old id, where no published page is (the pages step's)."""
+        redirects.write(self.portfolio, out, redirects.old_ids(self.root), pages=self.site)
 
-def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path,
-           document_previews: dict, data_history: history.DataHistory | None) -> None:
-    """The generator's pages, wrapped by MkDocs in the theme, into `html_dir`."""
-    PageWriter(portfolio, docs, table_previews, data_history=data_history, documents=document_previews).write_all()
-    portal = portfolio.catalog.portal
-    operator = portfolio.catalog.agencies[portal.operator].name
-    year = portfolio.commit_time[:4]
-    mkdocs_site.build(root / "mkdocs.yml", docs, html_dir, html.escape(portal.name), portal.base_url,
-                      html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch,
-                      function_url=portal.function_url, site_name_en=portal.name_en)
-
-
-def _files(portfolio: Portfolio, staging: Path, data_history: history.DataHistory | None = None) -> None:
-    """The agencies' files, then what is made from the published copies: search index, table chunks,
-    dictionaries, feed and sitemap (which replaces MkDocs' own)."""
-    files.copy(portfolio, staging)
-    if portfolio.catalog.portal.function_url:
-        forms.copy_assets(staging)  # the function's form scripts and styles, from function/static/
-    discovery.write(portfolio, staging, data_history)
-
-
-def _zips(portfolio: Portfolio, staging: Path) -> downloads.Downloads:
-    """Each dataset's zipped Data Package and its datapackage.json."""
-    zips = datapackage_zip.write(portfolio, staging)
-    datapackage_zip.write_descriptors(portfolio, staging)
-    return zips
-
-
-def _standards(portfolio: Portfolio, staging: Path, extra: downloads.Downloads, made: list, zips: downloads.Downloads
-               ) -> list[str]:
-    """data.json, the CKAN-style API and the dataset JSON; return data.json's errors against POD 1.1."""
-    document = datajson.write(portfolio, staging, extra)
-    errors = datajson.check(document)
-    ckan.write(portfolio, staging, extra)
-    json_api.write(portfolio, staging, {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips)
-                                         for d in portfolio.datasets})
-    return errors
-
-
-def _merge(source: Path, target: Path) -> None:
-    """Move MkDocs' output into the staging folder. A file that a later step wrote (the sitemap) stays:
-    those steps used to run after MkDocs and overwrite its file."""
-    for entry in os.scandir(source):
-        there = target / entry.name
-        if entry.is_dir(follow_symlinks=False) and there.is_dir():
-            _merge(Path(entry.path), there)
-        elif not os.path.lexists(there):
-            os.rename(entry.path, there)
-
-
-def _swap(staging: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        out.rename(old)
-    staging.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    def manifest(self, out: Path, _: dict) -> None:
+        manifest.write(self.portfolio, self.site, into=out)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from generator.problems import InputError, Problem
 
 # Beside the generator in the repository, as the function finds them itself (opendata_function/app.py).
-STATIC = Path(__file__).resolve().parents[2] / "function" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "function" / "static"
 ASSETS = ("register.js", "feedback.js", "odp-forms.css")
 START, END = "<!-- odp:form -->", "<!-- /odp:form -->"
 

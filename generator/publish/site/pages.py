@@ -34,7 +34,7 @@ from generator.publish.site import forms, related
 from generator.publish import schemaorg, urls
 from generator.publish.discovery.dictionary import constraints_words, schema_fields, type_words
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NEWEST = 20  # cards the search page shows before its index loads (and without JavaScript)
 
 
