@@ -20,6 +20,8 @@ from generator.portal.catalog import load_catalog
 from generator.portal.datasets import load_datasets
 from generator.problems import InputError, Problem, Problems
 from generator.build import parallel, steps
+from generator.build import verdicts
+from generator.build.cache import Cache, file_digest as cache_digest, folder_for as cache_folder
 from generator.build.staging import staging_folder, swap
 from generator.build.steps import Step
 from generator.portal.gitinfo import iso, read_history
@@ -32,7 +34,7 @@ from generator.publish.site.pages import PageWriter
 from generator.tables import reader as tables
 from generator.tables.reader import TableReadError
 from generator.gate.standards import check_standards
-from generator.gate.run import Report, check_dataset, convert_for_publishing
+from generator.gate.run import Report, convert_for_publishing
 
 
 GATE_CHUNK = 50  # datasets per worker task in the validation gate
@@ -96,18 +98,22 @@ def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], 
     return out
 
 
-def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
-    """The validation gate, as `opendata validate` runs it (API checks need a network: reported as skipped).
+def gate(portfolio: Portfolio, problems: Problems, workdir: Path, cache: Cache | None = None,
+         root: Path | None = None) -> None:
+    """The validation gate, as `opendata validate` runs it (API checks need a network: reported as skipped),
+    each dataset's verdict from `cache` when nothing it depends on changed.
 
     A CSV in a legacy Vietnamese encoding is published as UTF-8 NFC: its
     resource is pointed at the converted copy in `workdir`.
     """
     readings = workdir / "tables"
+    cache = cache or Cache(None)
+    catalogue_digest = verdicts.folder_digest(root / "catalog") if root and cache.folder else ""
 
     def check(chunk: list[Dataset]) -> tuple[list[Problem], dict]:
         found, report = Problems(), Report()
         for d in chunk:
-            check_dataset(d, portfolio.catalog, found, report, offline=True, readings=readings)
+            verdicts.check(d, portfolio.catalog, catalogue_digest, cache, found, report, readings)
         check_standards(portfolio.catalog, chunk, found, shapes=False)
         return found.items, report.conversions
 
@@ -173,16 +179,19 @@ def check_output(root: Path, out: Path) -> None:
                                   where="--out", code="output-folder")])
 
 
-def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None) -> BuildResult:
+def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None,
+          cache: Cache | None = None) -> BuildResult:
+    """Build the site into `out`. `cache`: per-dataset results to reuse (default: cache.folder_for(root))."""
     root = root.resolve()
     out = out.resolve()
     check_output(root, out)
+    cache = cache or Cache(cache_folder(root))
     portfolio, problems = load(root, base_url, function_url)
     previous_gc = gc.get_threshold()
     parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it
     try:
         with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
-            gate(portfolio, problems, Path(workdir))
+            gate(portfolio, problems, Path(workdir), cache, root)
             if problems.errors:
                 raise InputError(problems.errors)
             files.measure(portfolio)
@@ -192,7 +201,7 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             document_previews = documents.previews(portfolio, problems)
             data_history = history.read(root, portfolio)
             warnings = problems.warnings
-            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history)
+            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache)
     finally:
         gc.unfreeze()
         gc.set_threshold(*previous_gc)
@@ -200,13 +209,15 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
 
 
 def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem],
-             document_previews: dict | None = None, data_history: history.DataHistory | None = None) -> None:
+             document_previews: dict | None = None, data_history: history.DataHistory | None = None,
+             cache: Cache | None = None) -> None:
     """Run the declared steps into a staging folder, then swap it in (a failed step publishes nothing)."""
     staging = staging_folder(out)
     work = staging_folder(out, "work")
     try:
         plan = Plan(root, portfolio, table_previews, warnings, document_previews or {}, data_history,
-                    site=staging, previous=out if out.is_dir() else None, docs=work / "docs")
+                    site=staging, previous=out if out.is_dir() else None, docs=work / "docs",
+                    cache=cache or Cache(None))
         run_steps(plan.steps(), staging, work / "steps")
         os.chmod(staging, 0o755)
         swap(staging, out)
@@ -234,6 +245,7 @@ class Plan:
     site: Path  # the staging site: what the steps done so far wrote
     previous: Path | None  # the last good site: conversions and shape checks of unchanged datasets are kept
     docs: Path  # the Markdown pages MkDocs wraps
+    cache: Cache  # per-dataset results of earlier builds (zips, conversions, shape verdicts)
 
     def steps(self) -> list[Step]:
         return [
@@ -272,12 +284,12 @@ class Plan:
 
     def zips(self, out: Path, _: dict) -> downloads.Downloads:
         """Each dataset's zipped Data Package and its datapackage.json."""
-        zips = datapackage_zip.write(self.portfolio, out)
+        zips = datapackage_zip.write(self.portfolio, out, self.cache)
         datapackage_zip.write_descriptors(self.portfolio, out)
         return zips
 
     def conversions(self, out: Path, _: dict) -> list:
-        return conversions.write(self.portfolio, out, previous=self.previous)
+        return conversions.write(self.portfolio, out, previous=self.previous, cache=self.cache)
 
     def _extra(self, done: dict) -> downloads.Downloads:
         return downloads.merge(conversions.downloads(done["conversions"]), done["zips"])
@@ -295,10 +307,14 @@ class Plan:
                                 for d in p.datasets})
 
     def dcat(self, out: Path, done: dict) -> None:
-        """DCAT-AP, checked with the official shapes (datasets unchanged since the last good site are not checked
-        again): a violation of the mandatory shapes fails the build, the recommended ones warn."""
+        """DCAT-AP, checked with the official shapes: a violation of the mandatory shapes fails the build, the
+        recommended ones warn. A dataset whose graph is unchanged since the last good site, or that the cache
+        holds as checked, is not checked again (datasets share no constraint; the catalogue node always is)."""
         published = dcat.write(self.portfolio, out, self._extra(done))
-        verdict = dcat.check_published(published, published.changed_since(self.previous, out), DCAT_CHUNK)
+        marks = {i: self.cache.key("shacl", cache_digest(out / urls.dcat_dataset(i, "ttl")))
+                 for i in published.changed_since(self.previous, out)}
+        unchecked = [i for i, mark in marks.items() if self.cache.get(mark) is None]
+        verdict = dcat.check_published(published, unchecked, DCAT_CHUNK)
         if not verdict.conforms:
             raise InputError([Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
                                       f"the DCAT-AP metadata violates the mandatory shapes:\n{verdict.report[:4000]}",
@@ -309,6 +325,8 @@ class Plan:
                 f"DCAT-AP: {verdict.advice} khuyến nghị chưa đạt (shapes_recommended.ttl), ví dụ thiếu phạm vi thời gian.",
                 f"DCAT-AP: {verdict.advice} recommended properties missing (shapes_recommended.ttl), "
                 "e.g. no temporal coverage.", severity="warning", code="dcat-ap-recommended"))
+        for i in unchecked:
+            self.cache.put(marks[i], "conforms")
 
     def redirects(self, out: Path, _: dict) -> None:
         """A page at each dataset's old id, where no published page is (the pages step's)."""
