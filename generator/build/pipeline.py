@@ -108,7 +108,7 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path, cache: Cache |
     """
     readings = workdir / "tables"
     cache = cache or Cache(None)
-    catalogue_digest = verdicts.folder_digest(root / "catalog") if root and cache.folder else ""
+    catalogue_digest = verdicts.folder_digest(root / "catalog", skip=("withdrawn.yaml",)) if root and cache.folder else ""
 
     def check(chunk: list[Dataset]) -> tuple[list[Problem], dict]:
         found, report = Problems(), Report()
