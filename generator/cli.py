@@ -83,9 +83,13 @@ def _validate(args: argparse.Namespace) -> int:
         print("LỖI/ERROR: --author cần --changed-since REF để biết thay đổi nào cần kiểm tra quyền "
               "(--author needs --changed-since REF to know which changes to check).", file=sys.stderr)
         return 2
+    root = Path(args.root)
+    if args.paths and args.root == "." and not (root / "catalog").is_dir():
+        # Run from inside data/ (a clerk in their agency's folder): the portal is the nearest parent with catalog/.
+        root = next((parent for parent in Path.cwd().parents if (parent / "catalog").is_dir()), root)
     try:
-        report = validate(Path(args.root), since=args.changed_since, author=args.author, offline=args.offline,
-                          max_errors=args.max_errors)
+        report = validate(root, since=args.changed_since, author=args.author, offline=args.offline,
+                          max_errors=args.max_errors, paths=args.paths)
     except GitError as exc:
         print(f"LỖI/ERROR git: {exc}\n  Cách sửa: kiểm tra REF của --changed-since (Fix: check the --changed-since REF).",
               file=sys.stderr)
@@ -216,6 +220,9 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_serve)
 
     c = sub.add_parser("validate", help="kiểm tra dữ liệu trước khi công bố (validate before publishing)")
+    c.add_argument("paths", nargs="*", metavar="PATH",
+                   help="chỉ kiểm tra các thư mục bộ dữ liệu này, ví dụ data/so-gddt/truong-thpt "
+                        "(only these dataset folders; an agency folder names all of its datasets)")
     c.add_argument("--root", default=".")
     c.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     c.add_argument("--author", default=None, help="tài khoản GitHub của người gửi thay đổi (who made the change)")
