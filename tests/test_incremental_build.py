@@ -172,3 +172,24 @@ def test_cache_entries_check_every_file(tmp_path):
     assert cache.get("ab" * 32) is None
     assert not (tmp_path / "cache" / "ab" / ("ab" * 32)).exists()  # deleted, so the next build stores a good one
     assert Cache(None).get("ab" * 32) is None
+
+
+def test_ci_keeps_the_cache_where_the_build_looks_and_pull_requests_only_restore_it(monkeypatch):
+    import yaml
+
+    from generator.build.cache import folder_for
+    from conftest import ROOT
+
+    monkeypatch.delenv("OPENDATA_CACHE", raising=False)
+    where = folder_for(ROOT).relative_to(ROOT).as_posix()
+
+    def cache_steps(name):
+        steps = yaml.safe_load((ROOT / ".github/workflows" / name).read_text("utf-8"))["jobs"]
+        return [s for job in steps.values() for s in job["steps"] if str(s.get("uses", "")).startswith("actions/cache")]
+
+    publish, = cache_steps("publish.yml")
+    assert publish["uses"].split("@")[0] == "actions/cache" and publish["with"]["path"] == where
+    assert "hashFiles('generator/**', 'pyproject.toml')" in publish["with"]["key"]
+    pull_request, = cache_steps("validate.yml")
+    assert pull_request["uses"].split("@")[0] == "actions/cache/restore" and pull_request["with"]["path"] == where
+    assert (ROOT / ".gitignore").read_text().count(f"/{where.split('/')[0]}/") == 1
