@@ -15,6 +15,7 @@ from generator.problems import InputError
 
 def _build(args: argparse.Namespace) -> int:
     from generator.build.pipeline import build
+    from generator.progress import Progress
 
     started = time.perf_counter()
     function_url = getattr(args, "function_url", None)
@@ -25,15 +26,19 @@ def _build(args: argparse.Namespace) -> int:
         if problem:
             print(f"LỖI/ERROR --function-url “{function_url}” {problem[0]}\n  ({problem[1]})", file=sys.stderr)
             return 2
+    progress = Progress()
     try:
-        result = build(Path(args.root), Path(args.out), base_url=args.base_url, function_url=function_url)
+        result = build(Path(args.root), Path(args.out), base_url=args.base_url, function_url=function_url,
+                       progress=progress)
     except InputError as exc:
+        progress.close()
         for problem in exc.problems:
             print(problem.format(), file=sys.stderr)
         print(f"\nBản dựng thất bại: {len(exc.problems)} lỗi; trang đã công bố không thay đổi.\n"
               f"(Build failed: {len(exc.problems)} error(s); the published site is unchanged.)", file=sys.stderr)
         return 1
     except OSError as exc:  # a full disk, a read-only or vanished output folder: the last good site stays
+        progress.close()
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"LỖI/ERROR {args.out}: không ghi được trang: {exc.strerror or exc}{where}.\n"
               f"  (cannot write the site: {exc.strerror or exc}{where}.)\n"
@@ -42,6 +47,7 @@ def _build(args: argparse.Namespace) -> int:
               "Bản dựng thất bại; trang đã công bố không thay đổi. (Build failed; the published site is unchanged.)",
               file=sys.stderr)
         return 1
+    progress.close()
     for problem in result.warnings:
         print(problem.format(), file=sys.stderr)
     p = result.portfolio
@@ -78,6 +84,7 @@ def _validate(args: argparse.Namespace) -> int:
     from generator.gate import report as reports
     from generator.gate.ownership import GitError
     from generator.gate.run import validate
+    from generator.progress import Progress
 
     if args.author and not args.changed_since:
         print("LỖI/ERROR: --author cần --changed-since REF để biết thay đổi nào cần kiểm tra quyền "
@@ -88,8 +95,12 @@ def _validate(args: argparse.Namespace) -> int:
         # Run from inside data/ (a clerk in their agency's folder): the portal is the nearest parent with catalog/.
         root = next((parent for parent in Path.cwd().parents if (parent / "catalog").is_dir()), root)
     try:
-        report = validate(root, since=args.changed_since, author=args.author, offline=args.offline,
-                          max_errors=args.max_errors, paths=args.paths)
+        progress = Progress()
+        try:
+            report = validate(root, since=args.changed_since, author=args.author, offline=args.offline,
+                              max_errors=args.max_errors, paths=args.paths, progress=progress)
+        finally:
+            progress.close()
     except GitError as exc:
         print(f"LỖI/ERROR git: {exc}\n  Cách sửa: kiểm tra REF của --changed-since (Fix: check the --changed-since REF).",
               file=sys.stderr)

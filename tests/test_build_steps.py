@@ -113,7 +113,7 @@ def test_every_file_comes_from_one_declared_step_reading_only_what_it_needs(tmp_
     sys.addaudithook(hook)
     owners: dict[str, str] = {}
 
-    def serially(declared_steps, site, work):
+    def serially(declared_steps, site, work, done=None):
         site_holder.append(site.resolve())
 
         def traced(step: Step) -> Step:

@@ -13,6 +13,7 @@ import html
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from generator.build import verdicts
 from generator.build.cache import Cache, file_digest as cache_digest, folder_for as cache_folder
 from generator.build.staging import staging_folder, swap
 from generator.build.steps import Step
+from generator.progress import QUIET, Progress
 from generator.portal.gitinfo import iso, read_history
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import ckan, datajson, dcat, json_api, urls
@@ -99,7 +101,7 @@ def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], 
 
 
 def gate(portfolio: Portfolio, problems: Problems, workdir: Path, cache: Cache | None = None,
-         root: Path | None = None) -> None:
+         root: Path | None = None, progress: Progress = QUIET) -> None:
     """The validation gate, as `opendata validate` runs it (API checks need a network: reported as skipped),
     each dataset's verdict from `cache` when nothing it depends on changed.
 
@@ -118,7 +120,10 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path, cache: Cache |
         return found.items, report.conversions
 
     conversions_needed: dict = {}
-    for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK):
+    def done(n: int) -> None:
+        progress.update("kiểm tra/gate", n, len(portfolio.datasets))
+
+    for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK, done):
         problems.items.extend(found)
         conversions_needed.update(converted)
     for (dataset_id, name), encoding in conversions_needed.items():
@@ -180,8 +185,9 @@ def check_output(root: Path, out: Path) -> None:
 
 
 def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None,
-          cache: Cache | None = None) -> BuildResult:
-    """Build the site into `out`. `cache`: per-dataset results to reuse (default: cache.folder_for(root))."""
+          cache: Cache | None = None, progress: Progress = QUIET) -> BuildResult:
+    """Build the site into `out`. `cache`: per-dataset results to reuse (default: cache.folder_for(root));
+    `progress`: where steps and datasets done are shown (a terminal)."""
     root = root.resolve()
     out = out.resolve()
     check_output(root, out)
@@ -191,7 +197,7 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
     parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it
     try:
         with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
-            gate(portfolio, problems, Path(workdir), cache, root)
+            gate(portfolio, problems, Path(workdir), cache, root, progress)
             if problems.errors:
                 raise InputError(problems.errors)
             files.measure(portfolio)
@@ -201,7 +207,8 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             document_previews = documents.previews(portfolio, problems)
             data_history = history.read(root, portfolio)
             warnings = problems.warnings
-            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache)
+            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache,
+                     progress)
     finally:
         gc.unfreeze()
         gc.set_threshold(*previous_gc)
@@ -210,7 +217,7 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
 
 def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem],
              document_previews: dict | None = None, data_history: history.DataHistory | None = None,
-             cache: Cache | None = None) -> None:
+             cache: Cache | None = None, progress: Progress = QUIET) -> None:
     """Run the declared steps into a staging folder, then swap it in (a failed step publishes nothing)."""
     staging = staging_folder(out)
     work = staging_folder(out, "work")
@@ -218,7 +225,14 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         plan = Plan(root, portfolio, table_previews, warnings, document_previews or {}, data_history,
                     site=staging, previous=out if out.is_dir() else None, docs=work / "docs",
                     cache=cache or Cache(None))
-        run_steps(plan.steps(), staging, work / "steps")
+        declared = plan.steps()
+        finished: list[str] = []
+
+        def step_done(name: str) -> None:
+            finished.append(name)
+            progress.update("bước/steps", len(finished), len(declared))
+
+        run_steps(declared, staging, work / "steps", step_done)
         os.chmod(staging, 0o755)
         swap(staging, out)
     except BaseException:
@@ -228,8 +242,8 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_steps(declared: list[Step], site: Path, work: Path) -> None:
-    steps.run(declared, site, work)
+def run_steps(declared: list[Step], site: Path, work: Path, done: Callable[[str], None] | None = None) -> None:
+    steps.run(declared, site, work, progress=done)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from generator.gate import api, descriptor, ownership
 from generator.gate.standards import check_standards
 from generator.portal.datasets import load_datasets
 from generator.problems import InputError, Problem, Problems
+from generator.progress import QUIET, Progress
 from generator.portal.model import Catalog, Dataset, Resource
 
 LEGACY_ENCODINGS = {"windows-1258", "tcvn3", "vni"}
@@ -89,7 +90,7 @@ def _within(rel: str, folders: list[str]) -> bool:
 
 
 def validate(root: Path, since: str | None = None, author: str | None = None, offline: bool = False,
-             max_errors: int = 1000, paths: list[str] | None = None) -> Report:
+             max_errors: int = 1000, paths: list[str] | None = None, progress: Progress = QUIET) -> Report:
     """The gate over the portal; `since`: only the datasets changed since that git ref; `paths`: only the
     dataset folders named (an agency's folder names all of its datasets, a file the dataset holding it)."""
     started = time.perf_counter()
@@ -132,8 +133,9 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
         return changed is None or any(c == d.rel_folder or c.startswith(d.rel_folder + "/") for c in changed)
 
     selected = [d for d in datasets if in_change(d)]
-    for dataset in selected:
+    for done, dataset in enumerate(selected, 1):
         check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors)
+        progress.update("bộ dữ liệu/datasets", done, len(selected))
     check_standards(catalog, selected, problems)
     for dataset in incomplete:
         if in_change(dataset):
