@@ -70,12 +70,12 @@ PLANTS = [
 ]
 
 
-def make_csv(path: Path, rows: int, seed: int = 42) -> dict[str, int]:
-    """Write the CSV; return the planted errors by kind (what both engines must find)."""
+def make_csv(path: Path, rows: int, seed: int = 42, scale: int = 1) -> dict[str, int]:
+    """Write the CSV; return the planted errors by kind (what both engines must find); `scale` times as many."""
     rnd = random.Random(seed)
     plan: dict[int, str] = {}
-    targets = [k for k, n, _ in PLANTS for _ in range(n)] + ["duplicate key"] * 20 + ["duplicate unique"] * 20 \
-        + ["blank row"] * 10 + ["empty line"] * 10
+    targets = [k for k, n, _ in PLANTS for _ in range(n * scale)] + ["duplicate key"] * 20 * scale \
+        + ["duplicate unique"] * 20 * scale + ["blank row"] * 10 * scale + ["empty line"] * 10 * scale
     for kind in targets:
         while True:
             i = rnd.randrange(rows // 10 + 1, rows) if rows > 100 else rnd.randrange(1, rows)

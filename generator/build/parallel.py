@@ -53,17 +53,28 @@ def chunks(items: Sequence[T], size: int) -> list[list[T]]:
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def map_chunks(work: Callable[[list[T]], Any], items: Sequence[T], size: int) -> list[Any]:
-    """work(chunk) for each chunk of `items`, in processes when there is more than one chunk and core."""
+def map_chunks(work: Callable[[list[T]], Any], items: Sequence[T], size: int,
+               done: Callable[[int], None] | None = None) -> list[Any]:
+    """work(chunk) for each chunk of `items`, in processes when there is more than one chunk and core;
+    `done(n)` after each chunk, with the number of items done so far."""
     global _work
     parts = chunks(items, size)
     workers = min(len(parts), os.cpu_count() or 1)
+    results: list[Any] = []
+
+    def collect(outcomes: Any) -> list[Any]:
+        for part, outcome in zip(parts, outcomes):
+            results.append(outcome)
+            if done:
+                done(sum(len(p) for p in parts[:len(results)]))
+        return results
+
     if workers <= 1 or not forking():
-        return [work(part) for part in parts]
+        return collect(work(part) for part in parts)
     _work = work
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=calm_gc) as pool:
-            return list(pool.map(_run, parts))
+            return collect(pool.map(_run, parts))
     finally:
         _work = None
 
@@ -125,3 +136,14 @@ class Background(Generic[R]):
             self._recv.close()
             self._proc = None
             self._outcome = (False, RuntimeError("cancelled"))
+
+
+def first_done(jobs: dict[str, Background[Any]]) -> str:
+    """The name of a job whose result is ready (waiting until one is)."""
+    from multiprocessing.connection import wait
+
+    for name, job in jobs.items():
+        if job._proc is None:
+            return name
+    ready = wait([job._recv for job in jobs.values()])
+    return next(name for name, job in jobs.items() if job._recv in ready)

@@ -1,8 +1,9 @@
 """`opendata build`: catalog/ + data/ -> model -> checks (the validation gate) -> site/.
 
-Everything is written to a staging folder beside the output; the previous
-site is replaced only when the whole build succeeded, so a failed build
-leaves the last good site in place.
+The outputs are declared steps (`Plan.steps`: what each needs, reads and
+writes), run by build/steps.py into a staging folder beside the output; the
+previous site is swapped out (build/staging.py) only when every step
+succeeded, so a failed build leaves the last good site in place.
 """
 
 from __future__ import annotations
@@ -12,26 +13,33 @@ import html
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.portal.catalog import load_catalog
 from generator.portal.datasets import load_datasets
 from generator.problems import InputError, Problem, Problems
-from generator.build import parallel
+from generator.build import parallel, steps
+from generator.build import verdicts
+from generator.build.cache import Cache, file_digest as cache_digest, folder_for as cache_folder
+from generator.build.staging import staging_folder, swap
+from generator.build.steps import Step
+from generator.progress import QUIET, Progress
 from generator.portal.gitinfo import iso, read_history
 from generator.portal.model import Dataset, Portfolio
+from generator.publish import harvest, urls
+from generator.publish.harvest import dcat
 from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files, manifest
-from generator.publish.discovery import steps as discovery, documents, history
+from generator.publish.discovery import steps as discovery, documents, history, lookup
 from generator.publish.site import forms, mkdocs_site, redirects
 from generator.publish.site.pages import PageWriter
 from generator.tables import reader as tables
 from generator.tables.reader import TableReadError
 from generator.gate.standards import check_standards
-from generator.gate.run import Report, check_dataset, convert_for_publishing
-from generator.publish.discovery import lookup
 from generator.gate.lookup import check_codes
-from generator.publish import harvest
+from generator.gate.run import Report, convert_for_publishing
 
 
 GATE_CHUNK = 50  # datasets per worker task in the validation gate
@@ -73,18 +81,6 @@ def load(root: Path, base_url: str | None = None, function_url: str | None = Non
     return Portfolio(catalog, datasets, git_history.commit, iso(git_history.epoch), git_history.epoch), problems
 
 
-def quality_scores(root: Path, portfolio: Portfolio, warnings: list[Problem]) -> dict:
-    """Every dataset's quality scores as of the commit, from the last recorded link check (no network)."""
-    import datetime as dt
-
-    from generator import quality
-    from generator.ops.linkcheck import last_check
-
-    inputs = quality.Inputs(portfolio, dt.date.fromisoformat(portfolio.commit_time[:10]), last_check(root),
-                            quality.warnings_per_dataset(portfolio, warnings))
-    return quality.assess(inputs)
-
-
 def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], Preview]:
     out: dict[tuple[str, str], Preview] = {}
     for d in portfolio.datasets:
@@ -106,26 +102,33 @@ def previews(portfolio: Portfolio, problems: Problems) -> dict[tuple[str, str], 
     return out
 
 
-def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
-    """The validation gate, as `opendata validate` runs it (API checks need a network: reported as skipped).
+def gate(portfolio: Portfolio, problems: Problems, workdir: Path, cache: Cache | None = None,
+         root: Path | None = None, progress: Progress = QUIET) -> None:
+    """The validation gate, as `opendata validate` runs it (API checks need a network: reported as skipped),
+    each dataset's verdict from `cache` when nothing it depends on changed.
 
     A CSV in a legacy Vietnamese encoding is published as UTF-8 NFC: its
     resource is pointed at the converted copy in `workdir`.
     """
     readings = workdir / "tables"
+    cache = cache or Cache(None)
+    catalogue_digest = verdicts.folder_digest(root / "catalog", skip=("withdrawn.yaml",)) if root and cache.folder else ""
 
     def check(chunk: list[Dataset]) -> tuple[list[Problem], dict]:
         found, report = Problems(), Report()
         for d in chunk:
-            check_dataset(d, portfolio.catalog, found, report, offline=True, readings=readings)
+            verdicts.check(d, portfolio.catalog, catalogue_digest, cache, found, report, readings)
         check_standards(portfolio.catalog, chunk, found, shapes=False)
         return found.items, report.conversions
 
     conversions_needed: dict = {}
-    for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK):
+    def done(n: int) -> None:
+        progress.update("kiểm tra/gate", n, len(portfolio.datasets))
+
+    for found, converted in parallel.map_chunks(check, portfolio.datasets, GATE_CHUNK, done):
         problems.items.extend(found)
         conversions_needed.update(converted)
-    check_codes(portfolio.datasets, problems)
+    check_codes(portfolio.datasets, problems)  # look-up codes are unique across datasets
     for (dataset_id, name), encoding in conversions_needed.items():
         d = next(x for x in portfolio.datasets if x.id == dataset_id)
         r = next(x for x in d.resources if x.name == name)
@@ -140,6 +143,34 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path) -> None:
             if r.tabular and saved.is_file():
                 r.reading, r.layout = saved, tables.load_layout(saved)
 
+
+def quality_scores(root: Path, portfolio: Portfolio, warnings: list[Problem]) -> dict:
+    """Every dataset's quality scores as of the commit, from the last recorded link check (no network)."""
+    import datetime as dt
+
+    from generator import quality
+    from generator.ops.linkcheck import last_check
+
+    inputs = quality.Inputs(portfolio, dt.date.fromisoformat(portfolio.commit_time[:10]), last_check(root),
+                            quality.warnings_per_dataset(portfolio, warnings))
+    return quality.assess(inputs)
+
+
+# What each step writes (site paths). A path outside these, or written by two steps, fails the tests and
+# (for two steps) the build.
+PAGES = ("index.html", "404.html", "*/index.html", "agencies/*/index.html", "topics/*/index.html",
+         "datasets/*/index.html", "datasets/*/preview/*/index.html",
+         # the yearly reports, each page with its figures as JSON
+         "reports/*/index.html", "reports/*/*/index.html", "reports/*/*.json",
+         # MkDocs' theme (mkdocs-material) and the portal's overrides in theme/assets/
+         "assets/javascripts/**", "assets/stylesheets/**", "assets/images/*",
+         "assets/favicon.svg", "assets/portal.css", "assets/portal.js", "assets/search.js", "assets/table.js")
+FILES = ("datasets/*/files/*", "datasets/*/dictionary/*", "datasets/*/preview/*/*.json",
+         "feed.xml", "datasets/*/feed.xml", "agencies/*/feed.xml", urls.SITEMAP, urls.SITEMAP + ".gz",
+         "search/index.js", "assets/messages.js", "assets/register.js", "assets/feedback.js", "assets/odp-forms.css",
+         urls.ROBOTS, "api/v1/lookup/*.json", urls.UNITS_DATA)
+STANDARDS = ("data.json", "api/3/action/*", "api/3/action/*/*.json", "api/v1/catalog.json",
+             "api/v1/datasets/*.json")
 
 # The portal's own folders: a site is never built into (or over) one of them.
 PORTAL_FOLDERS = ("catalog", "data", "docs", "theme", "generator", "function", "tests", "scripts", "benchmarks",
@@ -171,16 +202,20 @@ def check_output(root: Path, out: Path) -> None:
                                   where="--out", code="output-folder")])
 
 
-def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None) -> BuildResult:
+def build(root: Path, out: Path, base_url: str | None = None, function_url: str | None = None,
+          cache: Cache | None = None, progress: Progress = QUIET) -> BuildResult:
+    """Build the site into `out`. `cache`: per-dataset results to reuse (default: cache.folder_for(root));
+    `progress`: where steps and datasets done are shown (a terminal)."""
     root = root.resolve()
     out = out.resolve()
     check_output(root, out)
+    cache = cache or Cache(cache_folder(root))
     portfolio, problems = load(root, base_url, function_url)
     previous_gc = gc.get_threshold()
     parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it
     try:
         with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
-            gate(portfolio, problems, Path(workdir))
+            gate(portfolio, problems, Path(workdir), cache, root, progress)
             if problems.errors:
                 raise InputError(problems.errors)
             files.measure(portfolio)
@@ -191,7 +226,8 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             document_previews = documents.previews(portfolio, problems)
             data_history = history.read(root, portfolio)
             warnings = problems.warnings
-            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history)
+            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache,
+                     progress)
     finally:
         gc.unfreeze()
         gc.set_threshold(*previous_gc)
@@ -199,121 +235,140 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
 
 
 def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, warnings: list[Problem],
-             document_previews: dict | None = None, data_history: history.DataHistory | None = None) -> None:
-    """Write every output into a staging folder, then swap it in.
-
-    Independent steps run side by side (parallel.Background, each in a forked
-    child): the pages and MkDocs (into a folder of their own, merged at the
-    end), the discovery files, and data.json + CKAN + the JSON API, while this
-    process makes the conversions, zips and DCAT-AP. Each step writes its own
-    files, so the output is the same whichever finishes first.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.pages-", dir=out.parent))
-    jobs: list[parallel.Background] = []
+             document_previews: dict | None = None, data_history: history.DataHistory | None = None,
+             cache: Cache | None = None, progress: Progress = QUIET) -> None:
+    """Run the declared steps into a staging folder, then swap it in (a failed step publishes nothing)."""
+    staging = staging_folder(out)
+    work = staging_folder(out, "work")
     try:
-        html_dir = scratch / "html"
-        pages = parallel.Background(lambda: _pages(root, portfolio, table_previews, scratch / "docs", html_dir,
-                                                   document_previews or {}, data_history))
-        jobs.append(pages)
-        jobs.append(discovered := parallel.Background(lambda: _files(portfolio, staging, data_history)))
-        # Issue 5: conversions, zipped Data Packages and the harvesting standards,
-        # each checked by its own validator; a violation fails the build.
-        jobs.append(zipped := parallel.Background(lambda: _zips(portfolio, staging)))
-        previous = out if out.is_dir() else None
-        made = conversions.write(portfolio, staging, previous=previous)
-        zips = zipped.result()
-        extra = downloads.merge(conversions.downloads(made), zips)
-        job = harvest.Job(portfolio, staging, extra, previous,
-                          {d.id: downloads.dataset_json_fields(portfolio, d.id, made, zips) for d in portfolio.datasets},
-                          conversions.periods(made))
-        # The standards that check themselves over the cores run here; the others together in the background.
-        standards = harvest.standards()
-        jobs.append(others := parallel.Background(
-            lambda: _harvest([s for s in standards if not s.OWN_CORES], job)))
-        errors, advice = _harvest([s for s in standards if s.OWN_CORES], job)
-        more_errors, more_advice = others.result()
-        if errors or more_errors:
-            raise InputError(errors + more_errors)
-        warnings.extend(advice + more_advice)
-        discovered.result()
-        pages.result()
-        _merge(html_dir, staging)
-        redirects.write(portfolio, staging, redirects.old_ids(root))  # never over a page: after the merge
-        lookup.write_catalogue(portfolio, staging)  # pins the search script MkDocs copied
-        manifest.write(portfolio, staging)
+        plan = Plan(root, portfolio, table_previews, warnings, document_previews or {}, data_history,
+                    site=staging, previous=out if out.is_dir() else None, docs=work / "docs",
+                    cache=cache or Cache(None))
+        declared = plan.steps()
+        finished: list[str] = []
+
+        def step_done(name: str) -> None:
+            finished.append(name)
+            progress.update("bước/steps", len(finished), len(declared))
+
+        results = run_steps(declared, staging, work / "steps", step_done)
+        warnings.extend((results or {}).get("standards") or [])
         os.chmod(staging, 0o755)
-        _swap(staging, out)
+        swap(staging, out)
     except BaseException:
-        for job in jobs:
-            job.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def _pages(root: Path, portfolio: Portfolio, table_previews: dict, docs: Path, html_dir: Path,
-           document_previews: dict, data_history: history.DataHistory | None) -> None:
-    """The generator's pages, wrapped by MkDocs in the theme, into `html_dir`."""
-    writer = PageWriter(portfolio, docs, table_previews, data_history=data_history, documents=document_previews)
-    writer.write_all()
-    from generator.ops.yearly import site as yearly
-
-    writer.reports(yearly.reports(root, portfolio))
-    portal = portfolio.catalog.portal
-    operator = portfolio.catalog.agencies[portal.operator].name
-    year = portfolio.commit_time[:4]
-    mkdocs_site.build(root / "mkdocs.yml", docs, html_dir, html.escape(portal.name), portal.base_url,
-                      html.escape(f"© {year} {operator} · {portal.name}"), portfolio.commit_epoch,
-                      function_url=portal.function_url, site_name_en=portal.name_en)
+def run_steps(declared: list[Step], site: Path, work: Path, done: Callable[[str], None] | None = None
+              ) -> dict[str, Any]:
+    """Each step's result by name."""
+    return steps.run(declared, site, work, progress=done).results
 
 
-def _files(portfolio: Portfolio, staging: Path, data_history: history.DataHistory | None = None) -> None:
-    """The agencies' files, then what is made from the published copies: search index, table chunks,
-    dictionaries, feed and sitemap (which replaces MkDocs' own)."""
-    files.copy(portfolio, staging)
-    if portfolio.catalog.portal.function_url:
-        forms.copy_assets(staging)  # the function's form scripts and styles, from function/static/
-    discovery.write(portfolio, staging, data_history)
+@dataclass
+class Plan:
+    """The build's steps over one loaded portal: what each needs, reads and writes (site paths)."""
 
+    root: Path
+    portfolio: Portfolio
+    table_previews: dict
+    warnings: list[Problem]
+    document_previews: dict
+    data_history: history.DataHistory | None
+    site: Path  # the staging site: what the steps done so far wrote
+    previous: Path | None  # the last good site: conversions and shape checks of unchanged datasets are kept
+    docs: Path  # the Markdown pages MkDocs wraps
+    cache: Cache  # per-dataset results of earlier builds (zips, conversions, shape verdicts)
 
-def _zips(portfolio: Portfolio, staging: Path) -> downloads.Downloads:
-    """Each dataset's zipped Data Package and its datapackage.json."""
-    zips = datapackage_zip.write(portfolio, staging)
-    datapackage_zip.write_descriptors(portfolio, staging)
-    return zips
+    def steps(self) -> list[Step]:
+        return [
+            Step("pages", self.pages, fork=True, writes=PAGES),
+            Step("files", self.files, fork=True, writes=FILES),
+            Step("zips", self.zips, fork=True, writes=("datasets/*/*.zip", "datasets/*/files/datapackage.json")),
+            Step("conversions", self.conversions, writes=("datasets/*/converted/*", "datasets/*/conversions.json")),
+            Step("standards", self.standards, needs=("conversions", "zips"), fork=True, writes=STANDARDS),
+            Step("dcat", self.dcat, needs=("conversions", "zips"),
+                 writes=("dcat/catalog.*", "dcat/catalog/*", "dcat/datasets/*")),
+            Step("redirects", self.redirects, needs=("pages",), reads=("datasets/*/index.html",),
+                 writes=("datasets/*/index.html", "api/v1/datasets/*.json")),
+            Step("lookup", self.lookup, needs=("pages", "files"),
+                 reads=(lookup.SEARCH_SCRIPT, urls.SEARCH_INDEX, "api/v1/lookup/*.json"), writes=(lookup.CATALOGUE,)),
+            Step("manifest", self.manifest, needs=("pages", "files", "zips", "conversions", "standards", "dcat",
+                                                   "redirects", "lookup"), reads=("**",), writes=(urls.MANIFEST,)),
+        ]
 
+    def pages(self, out: Path, _: dict) -> None:
+        """The generator's pages, wrapped by MkDocs in the theme. The portal's sitemap is the files step's:
+        MkDocs' own (every page stamped with the build date) is dropped."""
+        from generator.ops.yearly import site as yearly
 
-def _harvest(standards: list, job: harvest.Job) -> tuple[list[Problem], list[Problem]]:
-    """Each harvesting standard written and checked by its own validator: (errors, warnings)."""
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for standard in standards:
-        e, w = standard.publish(job)
-        errors += e
-        warnings += w
-    return errors, warnings
+        p = self.portfolio
+        writer = PageWriter(p, self.docs, self.table_previews, data_history=self.data_history,
+                            documents=self.document_previews)
+        writer.write_all()
+        writer.reports(yearly.reports(self.root, p))
+        portal = p.catalog.portal
+        operator = p.catalog.agencies[portal.operator].name
+        mkdocs_site.build(self.root / "mkdocs.yml", self.docs, out, html.escape(portal.name), portal.base_url,
+                          html.escape(f"© {p.commit_time[:4]} {operator} · {portal.name}"), p.commit_epoch,
+                          function_url=portal.function_url, site_name_en=portal.name_en)
+        for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
+            (out / name).unlink(missing_ok=True)
 
+    def files(self, out: Path, _: dict) -> None:
+        """The agencies' files, then the search index, table chunks, dictionaries, feeds and sitemap."""
+        files.copy(self.portfolio, out)
+        if self.portfolio.catalog.portal.function_url:
+            forms.copy_assets(out)  # the function's form scripts and styles, from function/static/
+        discovery.write(self.portfolio, out, self.data_history)
 
-def _merge(source: Path, target: Path) -> None:
-    """Move MkDocs' output into the staging folder. A file that a later step wrote (the sitemap) stays:
-    those steps used to run after MkDocs and overwrite its file."""
-    for entry in os.scandir(source):
-        there = target / entry.name
-        if entry.is_dir(follow_symlinks=False) and there.is_dir():
-            _merge(Path(entry.path), there)
-        elif not os.path.lexists(there):
-            os.rename(entry.path, there)
+    def zips(self, out: Path, _: dict) -> downloads.Downloads:
+        """Each dataset's zipped Data Package and its datapackage.json."""
+        zips = datapackage_zip.write(self.portfolio, out, self.cache)
+        datapackage_zip.write_descriptors(self.portfolio, out)
+        return zips
 
+    def conversions(self, out: Path, _: dict) -> list:
+        return conversions.write(self.portfolio, out, previous=self.previous, cache=self.cache)
 
-def _swap(staging: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        out.rename(old)
-    staging.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    def _job(self, out: Path, done: dict) -> harvest.Job:
+        p, made, zips = self.portfolio, done["conversions"], done["zips"]
+        return harvest.Job(p, out, downloads.merge(conversions.downloads(made), zips), self.previous,
+                           {d.id: downloads.dataset_json_fields(p, d.id, made, zips) for d in p.datasets},
+                           conversions.periods(made), self.cache)
+
+    def standards(self, out: Path, done: dict) -> list[Problem]:
+        """The standards that do not spread over the cores themselves (data.json checked against POD 1.1,
+        the CKAN-style API, the dataset JSON): an error fails the build; the warnings are returned."""
+        return self._harvest([s for s in harvest.standards() if not s.OWN_CORES], self._job(out, done))
+
+    def dcat(self, out: Path, done: dict) -> None:
+        """DCAT-AP, checked with the official shapes over the cores (in this process): a violation of the
+        mandatory shapes fails the build, the recommended ones warn."""
+        self.warnings.extend(self._harvest([s for s in harvest.standards() if s.OWN_CORES], self._job(out, done)))
+
+    @staticmethod
+    def _harvest(standards: list, job: harvest.Job) -> list[Problem]:
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        for standard in standards:
+            e, w = standard.publish(job)
+            errors += e
+            warnings += w
+        if errors:
+            raise InputError(errors)
+        return warnings
+
+    def lookup(self, out: Path, _: dict) -> None:
+        """api/v1/lookup.json: pins the look-up indexes, the search index and the search script by sha256."""
+        lookup.write_catalogue(self.portfolio, self.site, into=out)
+
+    def redirects(self, out: Path, _: dict) -> None:
+        """A page at each dataset's old id, where no published page is (the pages step's)."""
+        redirects.write(self.portfolio, out, redirects.old_ids(self.root), pages=self.site)
+
+    def manifest(self, out: Path, _: dict) -> None:
+        manifest.write(self.portfolio, self.site, into=out)

@@ -23,6 +23,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from generator.build.pipeline import build
+    from generator.progress import Progress
 
     started = time.perf_counter()
     function_url = getattr(args, "function_url", None)
@@ -33,15 +34,19 @@ def run(args: argparse.Namespace) -> int:
         if problem:
             print(f"LỖI/ERROR --function-url “{function_url}” {problem[0]}\n  ({problem[1]})", file=sys.stderr)
             return 2
+    progress = Progress()
     try:
-        result = build(Path(args.root), Path(args.out), base_url=args.base_url, function_url=function_url)
+        result = build(Path(args.root), Path(args.out), base_url=args.base_url, function_url=function_url,
+                       progress=progress)
     except InputError as exc:
+        progress.close()
         for problem in exc.problems:
             print(problem.format(), file=sys.stderr)
         print(f"\nBản dựng thất bại: {len(exc.problems)} lỗi; trang đã công bố không thay đổi.\n"
               f"(Build failed: {len(exc.problems)} error(s); the published site is unchanged.)", file=sys.stderr)
         return 1
     except OSError as exc:  # a full disk, a read-only or vanished output folder: the last good site stays
+        progress.close()
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"LỖI/ERROR {args.out}: không ghi được trang: {exc.strerror or exc}{where}.\n"
               f"  (cannot write the site: {exc.strerror or exc}{where}.)\n"
@@ -50,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
               "Bản dựng thất bại; trang đã công bố không thay đổi. (Build failed; the published site is unchanged.)",
               file=sys.stderr)
         return 1
+    progress.close()
     for problem in result.warnings:
         print(problem.format(), file=sys.stderr)
     p = result.portfolio

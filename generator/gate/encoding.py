@@ -283,6 +283,8 @@ def _sample(data: bytes) -> bytes:
 
 def _utf8_status(data: bytes) -> tuple[bool, bool]:
     """(valid UTF-8, NFC), read in chunks so a large file never becomes one huge string."""
+    if data.isascii():  # no decoding needed: ASCII is UTF-8 and NFC
+        return True, True
     decoder = codecs.getincrementaldecoder("utf-8")()
     nfc, tail = True, ""
     try:
@@ -305,9 +307,10 @@ MIN_RATIO = 0.9
 MIN_LEAD = 2.0
 
 
-def detect(data: bytes) -> Detected:
-    """Which encoding `data` is in, and whether the evidence is strong enough to convert it unasked."""
-    valid_utf8, _ = _utf8_status(data)
+def detect(data: bytes, utf8_status: tuple[bool, bool] | None = None) -> Detected:
+    """Which encoding `data` is in, and whether the evidence is strong enough to convert it unasked.
+    `utf8_status`: _utf8_status(data), when the caller has it (the bytes are decoded once)."""
+    valid_utf8, _ = utf8_status or _utf8_status(data)
     if valid_utf8:
         font = _font_text(data)
         if font is not None:
@@ -353,10 +356,11 @@ def check_encoding(path: Path, rel: str, problems: Problems) -> Detected:
                        "kiểm tra tệp có trong thư mục bộ dữ liệu.", "check the file is in the dataset's folder.",
                        code="source-error")
         return Detected("unknown", False)
-    detected = detect(data)
+    status = _utf8_status(data)
+    detected = detect(data, status)
     enc = detected.encoding
     if enc in ("utf-8", "utf-8-sig"):
-        if not _utf8_status(data)[1]:
+        if not status[1]:
             problems.warning(rel, "văn bản UTF-8 chưa ở dạng chuẩn NFC (dấu tiếng Việt viết tách rời); cổng công bố bản đã chuẩn hóa NFC.",
                              "the UTF-8 text is not in NFC (Vietnamese marks written as separate characters); the portal publishes it normalised to NFC.",
                              "lần sau lưu tệp với chữ tiếng Việt dựng sẵn (Unicode dựng sẵn / NFC), ví dụ chọn bảng mã “Unicode” thay vì “Unicode tổ hợp” trong Unikey.",

@@ -70,12 +70,13 @@ def write(p: Portfolio, site: Path) -> None:
         write_json(site / index_file(d.id), _index(p, d, spec))
 
 
-def write_catalogue(p: Portfolio, site: Path) -> None:
-    """api/v1/lookup.json, once the search index, the search script and the look-up indexes are in place."""
+def write_catalogue(p: Portfolio, site: Path, into: Path | None = None) -> None:
+    """api/v1/lookup.json (into `into`, default the site), once the search index, the search script and the
+    look-up indexes are in `site`."""
     def pinned(rel: str) -> dict[str, str]:
         return {"path": rel, "sha256": sha256_file(site / rel)[0]}
 
-    write_json(site / CATALOGUE, {
+    write_json((into or site) / CATALOGUE, {
         "v": 1,
         "portal": {"url": p.catalog.portal.base_url, "name": p.catalog.portal.name},
         "search": {"index": pinned(urls.SEARCH_INDEX), "script": pinned(SEARCH_SCRIPT)},

@@ -473,8 +473,10 @@ def _record(c: Conversion, table_key: str) -> dict[str, Any]:
             "files": [{"format": f.format, "path": f.path, "size": f.size, "sha256": f.sha256} for f in c.files]}
 
 
-def _reuse(previous: Path, site: Path, d: Dataset, r: Resource, entry: dict[str, Any]) -> Conversion | None:
-    """The previous site's conversions of an unchanged table, copied (and their hashes checked), or None."""
+def _reuse(source: Callable[[str], Path], site: Path, d: Dataset, r: Resource, entry: dict[str, Any]
+           ) -> Conversion | None:
+    """The conversions of an unchanged table copied from `source(format)` (the last site's, or the build
+    cache's), their hashes checked; None when one is missing or altered."""
     try:
         c = Conversion(d.id, r.name, rows=int(entry["rows"]), skipped=dict(entry["skipped"]), error=str(entry["error"]),
                        flags=[Flag(int(a), str(b), str(v), str(why)) for a, b, v, why in entry["flags"]],
@@ -483,7 +485,7 @@ def _reuse(previous: Path, site: Path, d: Dataset, r: Resource, entry: dict[str,
         for f in entry["files"]:
             path = urls.converted_file(d.id, r.name, f["format"])
             (site / path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(previous / path, site / path)
+            shutil.copyfile(source(f["format"]), site / path)
             made = make(site, d.id, (r.name, r.title), f["format"], path)
             if made.sha256 != f["sha256"]:
                 return None  # the old copy was altered: convert again
@@ -493,18 +495,25 @@ def _reuse(previous: Path, site: Path, d: Dataset, r: Resource, entry: dict[str,
         return None
 
 
+def _cached(cache: Any, site: Path, d: Dataset, r: Resource, table_key: str) -> Conversion | None:
+    hit = cache.get(cache.key("conversions", table_key)) if cache is not None else None
+    return _reuse(hit.path, site, d, r, hit.meta) if hit is not None else None
+
+
 def _convert_job(job: tuple[str, Dataset, Resource, int, str]) -> Conversion:
     site, d, r, epoch, agency = job
     return convert(Path(site), d, r, epoch, agency)
 
 
-def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int | None = None) -> list[Conversion]:
+def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int | None = None,
+          cache: Any = None) -> list[Conversion]:
     """Convert every table of the portal; return one Conversion per table (unreadable ones carry `error`).
 
     `previous`: the last published site. A table whose inputs (file, schema,
     titles, dataset time, code version: `key`) are unchanged gets that site's
     conversions copied instead of made again, so a rebuild costs what changed.
-    The rest are converted in `workers` processes (default: one per CPU).
+    Else, from `cache` (build/cache.py) when it holds them. The rest are
+    converted in `workers` processes (default: one per CPU), and cached.
     Each dataset's record of its conversions is site/datasets/<id>/conversions.json.
     """
     results: dict[tuple[str, str], Conversion] = {}
@@ -517,7 +526,11 @@ def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int |
                 continue
             keys[(d.id, r.name)] = table_key = key(p, d, r)
             entry = old.get(r.name)
-            reused = _reuse(previous, site, d, r, entry) if previous and entry and entry.get("key") == table_key else None
+            reused = None
+            if previous and entry and entry.get("key") == table_key:
+                reused = _reuse(lambda fmt, d=d, r=r: previous / urls.converted_file(d.id, r.name, fmt), site, d, r, entry)
+            if reused is None:
+                reused = _cached(cache, site, d, r, table_key)
             if reused is not None:
                 results[(d.id, r.name)] = reused
                 continue
@@ -532,6 +545,10 @@ def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int |
         made = [_convert_job(job) for job in jobs]
     for c in made:
         results[(c.dataset, c.resource)] = c
+        if cache is not None and not c.error:
+            table_key = keys[(c.dataset, c.resource)]
+            cache.put(cache.key("conversions", table_key), _record(c, table_key),
+                      {f.format: site / f.path for f in c.files})
     ordered = [results[k] for k in keys]
     for d in p.datasets:
         mine = [c for c in ordered if c.dataset == d.id]

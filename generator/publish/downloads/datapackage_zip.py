@@ -153,12 +153,22 @@ def build_zip(p: Portfolio, d: Dataset, target: Path) -> None:
     reproducible_zip.write(target, sorted(entries.items()), dataset_epoch(p, d))
 
 
-def write(p: Portfolio, site: Path) -> Downloads:
-    """Write every dataset's zip; return their download records."""
+def write(p: Portfolio, site: Path, cache: Any = None) -> Downloads:
+    """Write every dataset's zip (copied from `cache`, build/cache.py, when it holds one made from the same
+    files and texts); return their download records."""
     out: Downloads = {}
     for d in p.datasets:
         path = urls.dataset_zip(d.id)
-        build_zip(p, d, site / path)
+        entry_key = cache.key("zip", descriptor(p, d), license_text(p, d), readme_text(p, d), dataset_epoch(p, d),
+                              [(r.path, r.sha256) for r in d.resources if not r.is_api and r.source is not None]
+                              ) if cache is not None else ""
+        hit = cache.get(entry_key) if cache is not None else None
+        if hit is not None:
+            hit.copy("zip", site / path)
+        else:
+            build_zip(p, d, site / path)
+            if cache is not None:
+                cache.put(entry_key, None, {"zip": site / path})
         out[d.id] = [make(site, d.id, None, "zip", path)]
     return out
 

@@ -25,12 +25,13 @@ def _published(site: Path) -> list[str]:
                   if p.is_file() and p.relative_to(site).as_posix() != MANIFEST)
 
 
-def write(p: Portfolio, site: Path) -> None:
+def write(p: Portfolio, site: Path, into: Path | None = None) -> None:
+    """Hash every file of `site` into its manifest.json (written into `into` when given, to be moved there)."""
     rels = _published(site)
     hashed = parallel.map_chunks(lambda part: [sha256_file(site / rel) for rel in part], rels, HASH_CHUNK)
     files = [{"path": rel, "sha256": digest, "size": size}
              for rel, (digest, size) in zip(rels, (x for part in hashed for x in part))]
-    write_json(site / MANIFEST, {
+    write_json((into or site) / MANIFEST, {
         "portal": p.catalog.portal.id,
         "base_url": p.catalog.portal.base_url,
         "commit": p.commit,

@@ -32,6 +32,7 @@ class Job:
     previous: Path | None = None  # the last good site: a standard may check only what changed since
     dataset_json: dict[str, dict[str, Any]] = field(default_factory=dict)  # per dataset: fields json_api adds
     periods: Periods = field(default_factory=dict)  # the days each dataset's tables cover (temporal.coverage)
+    cache: Any = None  # build.cache.Cache: results of earlier builds a standard may reuse (SHACL verdicts)
 
 
 class Standard(Protocol):

@@ -101,14 +101,15 @@ def redirect_html(old: str, new: str, title: str, base_url: str) -> str:
     )
 
 
-def write(p: Portfolio, site: Path, moved: dict[str, str]) -> list[str]:
-    """Publish a redirect for every old id; return the old ids written."""
+def write(p: Portfolio, site: Path, moved: dict[str, str], pages: Path | None = None) -> list[str]:
+    """Publish a redirect for every old id into `site`; return the old ids written. `pages`: where the
+    published pages are (default `site`), never hidden by a redirect."""
     base = p.catalog.portal.base_url
     titles = {d.id: d.title for d in p.datasets}
     written = []
     for old, new in sorted(moved.items()):
         page = site / urls.dataset_page(old) / "index.html"
-        if new not in titles or old in titles or page.exists():
+        if new not in titles or old in titles or ((pages or site) / urls.dataset_page(old) / "index.html").exists():
             continue  # never hide a published page
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(redirect_html(old, new, titles[new], base), encoding="utf-8")

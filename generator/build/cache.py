@@ -1,0 +1,134 @@
+"""The build cache: per-dataset step results, addressed by the hash of everything they depend on.
+
+A key is the sha256 of a step's name, its inputs (file hashes, descriptor,
+catalogue) and the generator's version, where the version includes a digest
+of the generator's own code, templates and shapes: a change to any of them
+makes every key new. Same key, same bytes: an entry is reused as it is.
+
+An entry is a folder of files and an `entry.json` listing each file's
+sha256. Reading an entry checks every hash; an entry that is incomplete or
+altered is deleted and counts as missing, so a damaged cache costs time,
+never a wrong site. Entries are written under a temporary name and renamed
+into place, so a build stopped half-way leaves none half-written.
+
+Where: $OPENDATA_CACHE, else .cache/opendata in the portal (gitignored);
+OPENDATA_CACHE=off builds without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+
+PACKAGE = Path(__file__).resolve().parents[1]
+ENTRY = "entry.json"
+
+
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """The release and a digest of every file of the generator package (code, templates, shapes, messages)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def key(step: str, *inputs: Any) -> str:
+    text = json.dumps([generator_version(), step, inputs], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def folder_for(root: Path) -> Path | None:
+    where = os.environ.get("OPENDATA_CACHE")
+    if where is not None and where.strip().lower() in ("off", "0", "no", "none", ""):
+        return None
+    return Path(where) if where else root / ".cache" / "opendata"
+
+
+@dataclass
+class Entry:
+    folder: Path
+    meta: Any
+    files: dict[str, str]  # name -> sha256
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def copy(self, name: str, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.folder / name, target)
+
+
+class Cache:
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(step: str, *inputs: Any) -> str:
+        return key(step, *inputs)
+
+    def _where(self, entry_key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / entry_key[:2] / entry_key
+
+    def get(self, entry_key: str) -> Entry | None:
+        """The entry, every file's hash checked; None when missing or damaged (a damaged one is deleted)."""
+        if self.folder is None:
+            return None
+        where = self._where(entry_key)
+        try:
+            record = json.loads((where / ENTRY).read_text(encoding="utf-8"))
+            files = {str(k): str(v) for k, v in record["files"].items()}
+            if record["key"] != entry_key or any(file_digest(where / name) != sha for name, sha in files.items()):
+                raise ValueError("altered")
+            self.hits += 1
+            return Entry(where, record["meta"], files)
+        except FileNotFoundError:
+            if where.exists():
+                shutil.rmtree(where, ignore_errors=True)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            shutil.rmtree(where, ignore_errors=True)
+        self.misses += 1
+        return None
+
+    def put(self, entry_key: str, meta: Any, files: dict[str, Path] | None = None) -> None:
+        """Store `meta` (JSON) and copies of `files` (name -> path) under `entry_key`; a failure to write is
+        no failure of the build (the next one computes it again)."""
+        if self.folder is None:
+            return
+        where = self._where(entry_key)
+        tmp = None
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=where.parent))
+            hashes = {}
+            for name, source in (files or {}).items():
+                (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, tmp / name)
+                hashes[name] = file_digest(tmp / name)
+            (tmp / ENTRY).write_text(json.dumps({"key": entry_key, "meta": meta, "files": hashes},
+                                                ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.rename(tmp, where)
+        except OSError:  # written meanwhile by another worker (same key, same content), or a full disk
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)

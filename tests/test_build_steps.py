@@ -1,0 +1,206 @@
+"""The build is declared: each step writes only the paths it declares, reads only what the steps it needs
+wrote, and no two steps write one file; the swap leaves a whole site/ in place at every moment."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+import generator.build.pipeline as pipeline
+from generator.build import staging, steps
+from generator.build.steps import DeclarationError, Step, WriteConflict
+from conftest import ROOT, run_cli
+
+
+def _declared() -> list[Step]:
+    return pipeline.Plan(*([None] * len(dataclasses.fields(pipeline.Plan)))).steps()
+
+
+def test_the_builds_declarations_hold():
+    steps.check(_declared())
+
+
+@pytest.mark.parametrize("bad, says", [
+    ([Step("b", print, needs=("a",)), Step("a", print)], "not declared before"),
+    ([Step("a", print, writes=("x/*.json",)), Step("b", print, needs=("a",), reads=("y/*.json",))], "none of the steps"),
+    ([Step("a", print, writes=("x/*.json",)), Step("b", print, reads=("x/*.json",))], "none of the steps"),
+    ([Step("a", print), Step("a", print)], "two steps"),
+    ([Step("a", print, writes=("x",)), Step("b", print, writes=("y",)), Step("c", print, needs=("a",), reads=("**",))],
+     "does not need b"),
+])
+def test_declarations_that_cannot_hold_are_refused(bad, says):
+    with pytest.raises(DeclarationError, match=says):
+        steps.check(bad)
+
+
+def test_a_step_reading_through_another_needed_step_is_accepted():
+    steps.check([Step("a", print, writes=("x/**",)), Step("b", print, needs=("a",)),
+                 Step("c", print, needs=("b",), reads=("x/y/z.json",))])
+
+
+def _writer(rel: str, text: str):
+    def run(out: Path, _: dict) -> None:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
+    return run
+
+
+@pytest.mark.parametrize("serial", [True, False])
+def test_two_steps_writing_one_path_fail_whichever_finishes_first(tmp_path, serial):
+    declared = [Step("one", _writer("a/b.txt", "1"), writes=("a/*",), fork=True),
+                Step("two", _writer("a/b.txt", "2"), writes=("a/*",), fork=True)]
+    with pytest.raises(WriteConflict, match="a/b.txt"):
+        steps.run(declared, tmp_path / "site", tmp_path / "work", serial=serial)
+
+
+def test_steps_in_their_own_folders_merge_into_one_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    declared = [Step("one", _writer("a/one.txt", "1"), writes=("a/*",), fork=True),
+                Step("two", _writer("a/two.txt", "2"), writes=("a/*",), fork=True),
+                Step("three", lambda out, done: (site / "a" / "one.txt").read_text(), needs=("one",),
+                     reads=("a/one.txt",))]
+    done = steps.run(declared, site, tmp_path / "work", record=True)
+    assert sorted(p.name for p in (site / "a").iterdir()) == ["one.txt", "two.txt"]
+    assert done.results["three"] == "1"
+    assert done.owners == {"a/one.txt": "one", "a/two.txt": "two"}
+
+
+def test_a_second_writer_of_a_published_file_fails_the_build_and_the_site_stays(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    assert run_cli("build", "--out", str(out)).returncode == 0
+    before = (out / "sitemap.xml").read_bytes()
+    declared = pipeline.Plan.steps
+
+    def with_a_second_sitemap(plan):
+        return [*declared(plan), Step("another-sitemap", _writer("sitemap.xml", "<urlset/>"), writes=("sitemap.xml",))]
+
+    monkeypatch.setattr(pipeline.Plan, "steps", with_a_second_sitemap)
+    with pytest.raises(WriteConflict, match="sitemap.xml"):
+        pipeline.build(ROOT, out)
+    assert (out / "sitemap.xml").read_bytes() == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".site.")]  # no staging left behind
+
+
+def test_every_file_comes_from_one_declared_step_reading_only_what_it_needs(tmp_path, monkeypatch):
+    """The build run step by step in this process: the files each step wrote against its declared paths,
+    and every file it opened or listed in the site against what the steps it needs wrote."""
+    declared = {s.name: s for s in _declared()}
+    current: list[str] = []
+    reads: list[tuple[str, str]] = []
+    site_holder: list[Path] = []
+
+    def hook(event: str, args: tuple) -> None:
+        if not current or not site_holder or event not in ("open", "os.scandir", "os.listdir"):
+            return
+        path = args[0]
+        if not isinstance(path, (str, bytes, os.PathLike)):
+            return
+        path = os.fsdecode(path)
+        try:
+            rel = Path(path).resolve().relative_to(site_holder[0])
+        except ValueError:
+            return
+        reads.append((current[-1], rel.as_posix()))
+
+    sys.addaudithook(hook)
+    owners: dict[str, str] = {}
+
+    def serially(declared_steps, site, work, done=None):
+        site_holder.append(site.resolve())
+
+        def traced(step: Step) -> Step:
+            def run(out: Path, done: dict):
+                current.append(step.name)
+                try:
+                    return step.run(out, done)
+                finally:
+                    current.pop()
+            return Step(step.name, run, step.writes, step.needs, step.reads, step.fork)
+
+        ran = steps.run([traced(s) for s in declared_steps], site, work, serial=True, record=True)
+        owners.update(ran.owners)
+        return ran.results
+
+    monkeypatch.setattr(pipeline, "run_steps", serially)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the steps' own workers in this process too, where the hook sees them
+    try:
+        out = tmp_path / "site"
+        pipeline.build(ROOT, out)
+    finally:
+        current.clear()
+        site_holder.clear()
+    published = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert sorted(owners) == published
+    for rel, step in owners.items():
+        assert steps.matches(rel, declared[step].writes), f"{step} wrote {rel}, which it does not declare"
+        others = [name for name, s in declared.items() if name != step and steps.matches(rel, s.writes)]
+        # Shapes two steps share, where the build's merge refuses a second writer: a redirect (page and JSON)
+        # where no dataset is; an agency's file beside the dataset's descriptor.
+        shared = {"pages": {"redirects"}, "standards": {"redirects"}, "zips": {"files"}}.get(step, set())
+        assert set(others) <= shared, f"{rel} ({step}) is declared by {others} too"
+    assert {step for step in owners.values()} >= {"pages", "files", "zips", "conversions", "standards", "dcat",
+                                                  "manifest"}
+    assert reads, "the hook saw no read of the site"
+    for step, rel in reads:
+        if rel == ".":
+            rel = ""
+        allowed = declared[step].reads
+        assert rel == "" and allowed or steps.matches(rel, allowed), f"{step} read {rel!r}, which it does not declare"
+
+
+POLLER = textwrap.dedent("""
+    import os, sys, time
+    site = sys.argv[1]
+    marker = os.path.join(site, "manifest.json")
+    polls = gaps = 0
+    end = time.monotonic() + float(sys.argv[2])
+    print("ready", flush=True)
+    while time.monotonic() < end:
+        polls += 1
+        if not os.path.isfile(marker):
+            gaps += 1
+    print(polls, gaps, flush=True)
+""")
+
+
+def _site(folder: Path, text: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "manifest.json").write_text(text)
+    return folder
+
+
+def _swap_under_a_poller(tmp_path: Path, swaps: int) -> tuple[int, int]:
+    out = _site(tmp_path / "site", "0")
+    poller = subprocess.Popen([sys.executable, "-c", POLLER, str(out), "4"], stdout=subprocess.PIPE, text=True)
+    assert poller.stdout.readline().strip() == "ready"
+    for i in range(1, swaps + 1):
+        staging.swap(_site(staging.staging_folder(out), str(i)), out)
+    polls, gaps = map(int, poller.communicate(timeout=30)[0].split())
+    assert (out / "manifest.json").read_text() == str(swaps)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # every replaced site deleted
+    return polls, gaps
+
+
+@pytest.mark.skipif(staging._RENAMEAT2 is None, reason="renameat2 is Linux-only (glibc 2.28+)")
+def test_a_reader_finds_a_whole_site_at_every_moment_of_the_swap(tmp_path):
+    polls, gaps = _swap_under_a_poller(tmp_path, 300)
+    assert polls > 1000 and gaps == 0
+
+
+def test_without_renameat2_the_swap_still_replaces_the_site(tmp_path, monkeypatch):
+    monkeypatch.setattr(staging, "_RENAMEAT2", None)
+    _swap_under_a_poller(tmp_path, 20)
+
+
+def test_a_first_build_has_no_site_to_swap_with(tmp_path):
+    out = tmp_path / "new" / "site"
+    staging.swap(_site(staging.staging_folder(out), "1"), out)
+    assert (out / "manifest.json").read_text() == "1"

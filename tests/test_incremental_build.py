@@ -1,0 +1,195 @@
+"""A rebuild from the build cache and the last site is byte for byte the fresh build of the same commit,
+whatever changed; a damaged cache is never trusted; an unchanged dataset is not checked again."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import random
+import re
+import subprocess
+from pathlib import Path
+
+import generator.build.verdicts as verdicts
+from generator.build import pipeline
+from generator.build.cache import ENTRY, Cache
+from generator.ops.withdraw import withdraw
+from conftest import copy_portal
+
+DATASETS = ["data/so-gddt/truong-thpt", "data/cuc-thong-ke/dan-so-theo-huyen", "data/so-tttt/bieu-mau-du-lieu-mo",
+            "data/so-tnmt/quan-trac-khong-khi-2024", "data/ubnd-vinh-yen/lich-tiep-cong-dan-2025"]
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, check=True,
+                   capture_output=True)
+
+
+def _commit(root: Path, message: str) -> None:
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", message)
+
+
+def _tree(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+
+
+def _assert_identical(fresh: Path, incremental: Path, what: str) -> None:
+    assert _tree(incremental) == _tree(fresh), what
+    _, mismatch, errors = filecmp.cmpfiles(fresh, incremental, _tree(fresh), shallow=False)
+    assert mismatch == [] and errors == [], f"{what}: {mismatch[:10]}"
+
+
+def _folders(root: Path) -> list[Path]:
+    return sorted(p.parent for p in (root / "data").glob("*/*/datapackage.yaml"))
+
+
+# The edits an agency or a reviewer makes, each on a dataset the random generator picks.
+
+def edit_file(root: Path, rng: random.Random) -> str:
+    """One CSV's data rows in another order (still valid: same rows, new bytes)."""
+    csv = rng.choice(sorted((root / "data").glob("*/*/*.csv")))
+    header, *rows = csv.read_bytes().decode("utf-8-sig").splitlines(keepends=True)
+    rows = [r if r.endswith("\n") else r + "\n" for r in rows]
+    rng.shuffle(rows)
+    csv.write_text(header + "".join(rows), encoding="utf-8")
+    return f"rows of {csv.relative_to(root)} shuffled"
+
+
+def edit_descriptor(root: Path, rng: random.Random) -> str:
+    descriptor = rng.choice(_folders(root)) / "datapackage.yaml"
+    text = descriptor.read_text(encoding="utf-8")
+    descriptor.write_text(re.sub(r"^title: (.*)$", r"title: \1 (cập nhật)", text, count=1, flags=re.M), encoding="utf-8")
+    return f"title of {descriptor.relative_to(root)}"
+
+
+def rename(root: Path, rng: random.Random) -> str:
+    folder = rng.choice(_folders(root))
+    new = folder.with_name(folder.name + "-moi")
+    _git(root, "mv", str(folder), str(new))
+    descriptor = new / "datapackage.yaml"
+    text = descriptor.read_text(encoding="utf-8")
+    descriptor.write_text(re.sub(r"^name: .*$", f"name: {new.name}", text, count=1, flags=re.M), encoding="utf-8")
+    return f"{folder.name} renamed {new.name}"
+
+
+def withdrawal(root: Path, rng: random.Random) -> str:
+    folder = rng.choice(_folders(root))
+    assert withdraw(root, folder.name, "kiểm thử rút bộ dữ liệu", "2026-01-15") == 0
+    return f"{folder.name} withdrawn"
+
+
+def catalogue(root: Path, rng: random.Random) -> str:
+    agencies = root / "catalog" / "agencies.yaml"
+    text = agencies.read_text(encoding="utf-8")
+    names = re.findall(r"^  name_en: (.*)$", text, flags=re.M)
+    chosen = rng.choice(names)
+    agencies.write_text(text.replace(f"  name_en: {chosen}\n", f"  name_en: {chosen} of the Province\n", 1),
+                        encoding="utf-8")
+    return f"agency {chosen} renamed in catalog/agencies.yaml"
+
+
+EDITS = [edit_file, edit_descriptor, rename, withdrawal, catalogue]
+
+
+def test_random_edits_rebuild_byte_for_byte_as_a_fresh_build(tmp_path):
+    seed = int(os.environ.get("OPENDATA_TEST_SEED") or random.SystemRandom().randrange(1 << 30))
+    rng = random.Random(seed)
+    root = copy_portal(tmp_path / "portal", DATASETS)
+    _git(root, "init", "-q")
+    _commit(root, "first")
+    site, cache = tmp_path / "site", Cache(tmp_path / "cache")
+    pipeline.build(root, site, cache=cache)
+    edits = rng.sample(EDITS, len(EDITS))
+    for round_, edit in enumerate(edits):
+        what = edit(root, rng)
+        _commit(root, what)
+        pipeline.build(root, site, cache=cache)
+        fresh = tmp_path / f"fresh-{round_}"
+        pipeline.build(root, fresh, cache=Cache(None))
+        _assert_identical(fresh, site, f"seed {seed}, after: {what}")
+
+
+def test_an_unchanged_dataset_is_not_checked_again(tmp_path, monkeypatch):
+    root = copy_portal(tmp_path / "portal", DATASETS)
+    cache = Cache(tmp_path / "cache")
+    pipeline.build(root, tmp_path / "site", cache=cache)
+    checked: list[str] = []
+    original = verdicts.check_dataset
+    monkeypatch.setattr(verdicts, "check_dataset", lambda d, *a, **k: (checked.append(d.id), original(d, *a, **k)))
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the gate in this process, where the patch is seen
+    changed = edit_file(root, random.Random(1)).split()[2].split("/")[2]  # "rows of data/<agency>/<id>/<file>"
+    pipeline.build(root, tmp_path / "site", cache=cache)
+    assert checked == [changed]
+
+
+def _damage(cache_folder: Path) -> set[str]:
+    """Damage every entry, one way or another: a byte flipped, a file cut short or gone, the record broken."""
+    ways = set()
+    for i, entry in enumerate(sorted(cache_folder.glob("*/*/"))):
+        files = [p for p in entry.rglob("*") if p.is_file() and p.name != ENTRY]
+        how = ["flip", "truncate", "delete", "record"][i % 4] if files else "record"
+        if how == "flip":
+            data = bytearray(files[0].read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            files[0].write_bytes(bytes(data))
+        elif how == "truncate":
+            files[0].write_bytes(files[0].read_bytes()[:-1])
+        elif how == "delete":
+            files[0].unlink()
+        else:
+            (entry / ENTRY).write_text("{not json")
+        ways.add(how)
+    return ways
+
+
+def test_a_damaged_cache_is_never_trusted(tmp_path):
+    root = copy_portal(tmp_path / "portal", DATASETS)
+    cache = Cache(tmp_path / "cache")
+    pipeline.build(root, tmp_path / "first", cache=cache)
+    assert _damage(tmp_path / "cache") == {"flip", "truncate", "delete", "record"}
+    pipeline.build(root, tmp_path / "from-damaged", cache=cache)  # no last site: everything from the cache
+    pipeline.build(root, tmp_path / "fresh", cache=Cache(None))
+    _assert_identical(tmp_path / "fresh", tmp_path / "from-damaged", "a damaged cache")
+    pipeline.build(root, tmp_path / "repaired", cache=cache)
+    _assert_identical(tmp_path / "fresh", tmp_path / "repaired", "the cache after a build replaced its damaged entries")
+    assert not _damaged_entries(tmp_path / "cache")
+
+
+def _damaged_entries(cache_folder: Path) -> list[Path]:
+    cache = Cache(cache_folder)
+    return [entry for entry in cache_folder.glob("*/*/") if cache.get(entry.name) is None]
+
+
+def test_cache_entries_check_every_file(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    source = tmp_path / "table.arrow"
+    source.write_bytes(b"rows" * 1000)
+    cache.put("ab" * 32, {"rows": 1000}, {"table.arrow": source})
+    hit = cache.get("ab" * 32)
+    assert hit is not None and hit.meta == {"rows": 1000} and hit.path("table.arrow").read_bytes() == source.read_bytes()
+    hit.path("table.arrow").write_bytes(b"rows" * 999 + b"rowz")
+    assert cache.get("ab" * 32) is None
+    assert not (tmp_path / "cache" / "ab" / ("ab" * 32)).exists()  # deleted, so the next build stores a good one
+    assert Cache(None).get("ab" * 32) is None
+
+
+def test_ci_keeps_the_cache_where_the_build_looks_and_pull_requests_only_restore_it(monkeypatch):
+    import yaml
+
+    from generator.build.cache import folder_for
+    from conftest import ROOT
+
+    monkeypatch.delenv("OPENDATA_CACHE", raising=False)
+    where = folder_for(ROOT).relative_to(ROOT).as_posix()
+
+    def cache_steps(name):
+        steps = yaml.safe_load((ROOT / ".github/workflows" / name).read_text("utf-8"))["jobs"]
+        return [s for job in steps.values() for s in job["steps"] if str(s.get("uses", "")).startswith("actions/cache")]
+
+    publish, = cache_steps("publish.yml")
+    assert publish["uses"].split("@")[0] == "actions/cache" and publish["with"]["path"] == where
+    assert "hashFiles('generator/**', 'pyproject.toml')" in publish["with"]["key"]
+    pull_request, = cache_steps("validate.yml")
+    assert pull_request["uses"].split("@")[0] == "actions/cache/restore" and pull_request["with"]["path"] == where
+    assert (ROOT / ".gitignore").read_text().count(f"/{where.split('/')[0]}/") == 1
