@@ -69,6 +69,9 @@ REGISTRY: dict[str, Code] = _codes(
     ("not-nfc", "chữ tiếng Việt không ở dạng NFC", "Vietnamese text is not in NFC form",
      "lưu lại tệp bằng trình soạn thảo hỗ trợ Unicode dựng sẵn (NFC); cổng không tự đổi siêu dữ liệu.",
      "save the file again with an editor that writes precomposed Unicode (NFC)."),
+    ("no-such-dataset", "đường dẫn không chỉ tới thư mục bộ dữ liệu nào", "a path that names no dataset folder",
+     "nêu thư mục data/<cơ quan>/<bộ dữ liệu> (hoặc data/<cơ quan>) có datapackage.yaml.",
+     "name a data/<agency>/<dataset> folder (or data/<agency>) that holds a datapackage.yaml."),
     ("source-error", "không đọc được tệp hoặc địa chỉ nguồn", "a file or source address cannot be read",
      "kiểm tra đường dẫn: tệp nằm trong thư mục bộ dữ liệu, tên đúng chữ hoa/thường, địa chỉ https:// hợp lệ.",
      "check the path: the file sits in the dataset's folder, its name's case matches, the https:// address is valid."),
@@ -179,6 +182,9 @@ REGISTRY: dict[str, Code] = _codes(
      "make the statistics again with “opendata keys stats --year YEAR --format json”; the log is JSON Lines of "
      "“opendata validate --format json” runs, each with a “date”."),
     # --- the build's own outputs ---
+    ("build-write-conflict", "hai bước của bản dựng cùng ghi một tệp", "two build steps write the same file",
+     "đổi tên tệp hoặc tài nguyên trùng với tệp cổng tự sinh, rồi dựng lại.",
+     "rename the file or resource that collides with a file the portal makes, then build again."),
     ("output-folder", "thư mục đầu ra không dùng được", "the output folder cannot be used",
      "chọn --out là thư mục mới hoặc trang đã dựng trước đó, ví dụ --out site.",
      "choose for --out a new folder or a site built before, e.g. --out site."),

@@ -23,14 +23,13 @@ from generator.portal.datasets import load_datasets
 from generator.problems import InputError, Problem, Problems
 from generator.build import parallel, steps
 from generator.build import verdicts
-from generator.build.cache import Cache, file_digest as cache_digest, folder_for as cache_folder
+from generator.build.cache import Cache, folder_for as cache_folder
 from generator.build.staging import staging_folder, swap
 from generator.build.steps import Step
 from generator.progress import QUIET, Progress
 from generator.portal.gitinfo import iso, read_history
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import harvest, urls
-from generator.publish.harvest import dcat
 from generator.publish.downloads import conversions, datapackage_zip, records as downloads, files, manifest
 from generator.publish.discovery import steps as discovery, documents, history, lookup
 from generator.publish.site import forms, mkdocs_site, redirects
@@ -164,7 +163,8 @@ PAGES = ("index.html", "404.html", "*/index.html", "agencies/*/index.html", "top
          "reports/*/index.html", "reports/*/*/index.html", "reports/*/*.json",
          # MkDocs' theme (mkdocs-material) and the portal's overrides in theme/assets/
          "assets/javascripts/**", "assets/stylesheets/**", "assets/images/*",
-         "assets/favicon.svg", "assets/portal.css", "assets/portal.js", "assets/search.js", "assets/table.js")
+         "assets/favicon.svg", "assets/portal.css", "assets/portal.js", "assets/search.js", "assets/table.js",
+         "assets/units.js")
 FILES = ("datasets/*/files/*", "datasets/*/dictionary/*", "datasets/*/preview/*/*.json",
          "feed.xml", "datasets/*/feed.xml", "agencies/*/feed.xml", urls.SITEMAP, urls.SITEMAP + ".gz",
          "search/index.js", "assets/messages.js", "assets/register.js", "assets/feedback.js", "assets/odp-forms.css",
