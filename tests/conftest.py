@@ -54,6 +54,15 @@ def copy_portal(target: Path, datasets: list[str] | None = None) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def build_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Each test's builds share a cache of their own, never the repository's .cache/ nor another test's: a test
+    that patches a check must see it run."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("OPENDATA_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The sample portal, built once for the whole session with the real command."""

@@ -4,11 +4,11 @@ wrote, and no two steps write one file; the swap leaves a whole site/ in place a
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
@@ -74,6 +74,7 @@ def test_steps_in_their_own_folders_merge_into_one_site(tmp_path):
 
 
 def test_a_second_writer_of_a_published_file_fails_the_build_and_the_site_stays(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENDATA_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "site"
     assert run_cli("build", "--out", str(out)).returncode == 0
     before = (out / "sitemap.xml").read_bytes()
@@ -89,54 +90,64 @@ def test_a_second_writer_of_a_published_file_fails_the_build_and_the_site_stays(
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".site.")]  # no staging left behind
 
 
-def test_every_file_comes_from_one_declared_step_reading_only_what_it_needs(tmp_path, monkeypatch):
-    """The build run step by step in this process: the files each step wrote against its declared paths,
-    and every file it opened or listed in the site against what the steps it needs wrote."""
-    declared = {s.name: s for s in _declared()}
-    current: list[str] = []
-    reads: list[tuple[str, str]] = []
-    site_holder: list[Path] = []
+ATTRIBUTE = textwrap.dedent("""
+    # The build run step by step in this process: which step wrote each file, and what each opened or listed
+    # in the site (an audit hook sees every open and directory listing).
+    import json, os, sys
+    from pathlib import Path
+    import generator.build.pipeline as pipeline
+    from generator.build import steps
+    from generator.build.steps import Step
 
-    def hook(event: str, args: tuple) -> None:
-        if not current or not site_holder or event not in ("open", "os.scandir", "os.listdir"):
+    current, reads, owners, sites = [], [], {}, []
+
+    def hook(event, args):
+        if not current or not sites or event not in ("open", "os.scandir", "os.listdir"):
             return
         path = args[0]
         if not isinstance(path, (str, bytes, os.PathLike)):
             return
-        path = os.fsdecode(path)
         try:
-            rel = Path(path).resolve().relative_to(site_holder[0])
+            rel = Path(os.fsdecode(path)).resolve().relative_to(sites[0])
         except ValueError:
             return
         reads.append((current[-1], rel.as_posix()))
 
-    sys.addaudithook(hook)
-    owners: dict[str, str] = {}
+    def traced(step):
+        def run(out, done):
+            current.append(step.name)
+            try:
+                return step.run(out, done)
+            finally:
+                current.pop()
+        return Step(step.name, run, step.writes, step.needs, step.reads, step.fork)
 
-    def serially(declared_steps, site, work, done=None):
-        site_holder.append(site.resolve())
-
-        def traced(step: Step) -> Step:
-            def run(out: Path, done: dict):
-                current.append(step.name)
-                try:
-                    return step.run(out, done)
-                finally:
-                    current.pop()
-            return Step(step.name, run, step.writes, step.needs, step.reads, step.fork)
-
-        ran = steps.run([traced(s) for s in declared_steps], site, work, serial=True, record=True)
+    def serially(declared, site, work, done=None):
+        sites.append(site.resolve())
+        ran = steps.run([traced(s) for s in declared], site, work, serial=True, record=True)
         owners.update(ran.owners)
         return ran.results
 
-    monkeypatch.setattr(pipeline, "run_steps", serially)
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the steps' own workers in this process too, where the hook sees them
-    try:
-        out = tmp_path / "site"
-        pipeline.build(ROOT, out)
-    finally:
-        current.clear()
-        site_holder.clear()
+    sys.addaudithook(hook)
+    pipeline.run_steps = serially
+    os.cpu_count = lambda: 1  # the steps' own workers in this process too, where the hook sees them
+    pipeline.build(Path(sys.argv[1]), Path(sys.argv[2]))
+    current.clear()
+    print(json.dumps({"owners": owners, "reads": reads}))
+""")
+
+
+def test_every_file_comes_from_one_declared_step_reading_only_what_it_needs(tmp_path):
+    """The build run step by step (in a process of its own: the pages' chart renderer must not start in this
+    one, whose later builds fork), the files each step wrote against its declared paths, and every file it
+    opened or listed in the site against what the steps it needs wrote."""
+    declared = {s.name: s for s in _declared()}
+    out = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-c", ATTRIBUTE, str(ROOT), str(out)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "OPENDATA_CACHE": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.splitlines()[-1])
+    owners, reads = found["owners"], found["reads"]
     published = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert sorted(owners) == published
     for rel, step in owners.items():
