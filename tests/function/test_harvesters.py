@@ -41,11 +41,11 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def portfolio():
-    import generator.build
+    from generator.build.pipeline import load
 
     from conftest import ROOT
 
-    return generator.build.load(ROOT)[0]
+    return load(ROOT)[0]
 
 
 @pytest.fixture(scope="module")
