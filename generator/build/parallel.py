@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import sys
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -30,8 +31,13 @@ R = TypeVar("R")
 _work: Callable[[Any], Any] | None = None
 
 
+# Libraries that start threads of their own when first used: a fork after that can copy a held lock into the
+# child and hang it (vl-convert's renderer runtime). A process that has loaded one runs its work in place.
+THREADED = ("vl_convert",)
+
+
 def forking() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return "fork" in multiprocessing.get_all_start_methods() and not any(m in sys.modules for m in THREADED)
 
 
 def calm_gc() -> None:
