@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,34 @@ def test_a_first_build_has_no_site_to_swap_with(tmp_path):
     out = tmp_path / "new" / "site"
     staging.swap(_site(staging.staging_folder(out), "1"), out)
     assert (out / "manifest.json").read_text() == "1"
+
+
+def _many_files(folder: Path, n: int = 200) -> Path:
+    for i in range(n):
+        (folder / f"d{i % 10}").mkdir(exist_ok=True)
+        (folder / f"d{i % 10}" / f"{i}.html").write_text(str(i))
+    return folder
+
+
+def test_a_replaced_site_leaves_its_place_at_once_and_is_deleted_without_waiting(tmp_path):
+    out = _many_files(_site(tmp_path / "site", "0"))
+    for i in (1, 2):
+        staging.swap(_many_files(_site(staging.staging_folder(out), str(i))), out, discard=staging.retire)
+        # The replaced site is no longer beside the new one: nothing named like a site or staging folder.
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name != staging.TRASH) == ["site"]
+        assert (out / "manifest.json").read_text() == str(i)
+    for _ in range(600):  # the detached rm: bounded wait for it to finish, not a measure of its speed
+        if not (tmp_path / staging.TRASH).exists():
+            break
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_where_no_process_can_start_the_replaced_site_is_deleted_at_once(tmp_path, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise OSError("no sh here")
+
+    monkeypatch.setattr(staging.os, "posix_spawnp", refuse)
+    out = _site(tmp_path / "site", "0")
+    staging.swap(_site(staging.staging_folder(out), "1"), out, discard=staging.retire)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"] and (out / "manifest.json").read_text() == "1"

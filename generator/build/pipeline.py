@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import html
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from generator.problems import InputError, Problem, Problems
 from generator.build import parallel, steps
 from generator.build import verdicts
 from generator.build.cache import Cache, folder_for as cache_folder
-from generator.build.staging import staging_folder, swap
+from generator.build.staging import retire, staging_folder, swap
 from generator.build.steps import Step
 from generator.progress import QUIET, Progress
 from generator.portal.gitinfo import iso, read_history
@@ -254,12 +253,12 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         results = run_steps(declared, staging, work / "steps", step_done)
         warnings.extend((results or {}).get("standards") or [])
         os.chmod(staging, 0o755)
-        swap(staging, out)
+        swap(staging, out, discard=retire)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        retire(staging)
         raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        retire(work)  # the Markdown pages MkDocs wrapped, and what steps left
 
 
 def run_steps(declared: list[Step], site: Path, work: Path, done: Callable[[str], None] | None = None

@@ -6,6 +6,10 @@ the new site takes the old one's name and the old one takes the staging
 folder's, in one step, so a reader (a web server, `opendata serve`) finds a
 whole `site/` at every moment. Where the call is missing (another kernel, a
 filesystem without it), the swap falls back to two renames.
+
+Deleting the replaced site costs as much as writing one on a slow disk (tens
+of thousands of entries), and nothing waits for it: `retire` moves it into a
+trash folder beside the output and deletes it in a detached process.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 AT_FDCWD = -100
@@ -57,16 +62,45 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def swap(staging: Path, out: Path) -> None:
-    """Publish `staging` as `out` and delete the site it replaces."""
+def _delete(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def swap(staging: Path, out: Path, discard: Callable[[Path], None] = _delete) -> None:
+    """Publish `staging` as `out`; `discard(old)` disposes of the site it replaces (default: delete it now)."""
     if not out.is_dir():
         staging.rename(out)
         return
     if exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous site
+        discard(staging)  # now the previous site
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     old.rmdir()
     out.rename(old)
     staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
+
+
+TRASH = ".opendata-trash"
+# Deletes what the trash holds, then the trash itself once empty; `&` leaves rm to init, so no process of
+# ours waits for it and none is left unreaped.
+_SWEEP = 'rm -rf -- "$1"/* >/dev/null 2>&1 && rmdir -- "$1" >/dev/null 2>&1 &'
+
+
+def retire(folder: Path) -> None:
+    """Delete `folder` (a replaced site) without waiting: moved into the trash beside it (one rename, so
+    it is gone from its place at once), then removed by a detached `rm`. Where that cannot start, or the
+    trash is on another filesystem, the folder is deleted here and now."""
+    trash = folder.parent / TRASH
+    try:
+        trash.mkdir(exist_ok=True)
+        target = Path(tempfile.mkdtemp(prefix="site-", dir=trash))
+        os.rename(folder, target / "old")
+    except OSError:
+        _delete(folder)
+        return
+    try:
+        pid = os.posix_spawnp("sh", ["sh", "-c", _SWEEP, "sh", str(trash)], os.environ, setsid=True)
+        os.waitpid(pid, 0)
+    except OSError:
+        _delete(trash)
