@@ -7,33 +7,38 @@ Exit codes: 0 success, 1 the input has errors, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from types import ModuleType
 
-from generator.commands import (build, codeowners, infer, keys, new, report, serve, units, validate, verify,
-                                withdraw)
-
-VERBS = {"build": build, "serve": serve, "validate": validate, "infer": infer, "codeowners": codeowners,
-         "report": report, "keys": keys, "new": new, "withdraw": withdraw, "verify": verify, "units": units}
+VERBS = ("build", "serve", "validate", "infer", "codeowners", "report", "keys", "new", "withdraw", "verify", "units")
 
 
-def parser() -> argparse.ArgumentParser:
+def verb(name: str) -> ModuleType:
+    """The verb's module, imported when it runs: a verb does not pay for the others' imports."""
+    return importlib.import_module(f"generator.commands.{name}")
+
+
+def parser(only: tuple[str, ...] = VERBS) -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="opendata", description="Cổng dữ liệu mở sinh từ git (open data portal generated from git).")
     sub = ap.add_subparsers(dest="command", required=True, metavar="VERB")
-    for name, verb in VERBS.items():
-        p = sub.add_parser(name, help=verb.HELP, description=getattr(verb, "DESCRIPTION", None),
-                           add_help=not getattr(verb, "OWN_ARGUMENTS", False))
-        verb.arguments(p)
-        p.set_defaults(run=verb.run)
+    for name in only:
+        module = verb(name)
+        p = sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", None),
+                           add_help=not getattr(module, "OWN_ARGUMENTS", False))
+        module.arguments(p)
+        p.set_defaults(run=module.run)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    known = bool(argv) and argv[0] in VERBS
     # A verb that parses its own arguments gets them as they are, options first included
     # (`opendata keys --database-url URL feedback list`), which argparse's REMAINDER would refuse.
-    if argv and getattr(VERBS.get(argv[0]), "OWN_ARGUMENTS", False):
-        return VERBS[argv[0]].run(argparse.Namespace(rest=argv[1:]))
-    args = parser().parse_args(argv)
+    if known and getattr(verb(argv[0]), "OWN_ARGUMENTS", False):
+        return verb(argv[0]).run(argparse.Namespace(rest=argv[1:]))
+    args = parser((argv[0],) if known else VERBS).parse_args(argv)
     return args.run(args)
 
 
