@@ -1,5 +1,5 @@
-"""Encoding detection reads the bytes once: UTF-8 validity, NFC and font text are settled without a second decode,
-and say what decoding the whole file says."""
+"""Encoding detection decodes a CSV once: font text saved as UTF-8 is ruled out from the bytes, and what it finds
+is what decoding the whole file says."""
 
 from __future__ import annotations
 
@@ -16,26 +16,6 @@ def _decoded_status(data: bytes) -> tuple[bool, bool]:
     except UnicodeDecodeError:
         return False, False
     return True, unicodedata.is_normalized("NFC", text)
-
-
-def _second_of_a_pair() -> set[str]:
-    """Characters that compose with the character before them (the second of a canonical pair)."""
-    out = set()
-    for code in range(0x110000):
-        parts = unicodedata.decomposition(chr(code)).split()
-        if len(parts) == 2 and not parts[0].startswith("<"):
-            out.add(chr(int(parts[1], 16)))
-    return out
-
-
-def test_the_characters_taken_as_nfc_without_decoding_are_nfc_whatever_surrounds_them():
-    second = _second_of_a_pair()
-    safe = [*range(0x0300), *range(0x1E00, 0x1F00), *range(0x2002, 0x2040)]
-    for code in safe:
-        ch = chr(code)
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        assert unicodedata.combining(ch) == 0 and unicodedata.normalize("NFC", ch) == ch and ch not in second, hex(code)
 
 
 def test_status_and_detection_match_decoding_the_whole_file():
@@ -60,11 +40,3 @@ def test_status_and_detection_match_decoding_the_whole_file():
             except UnicodeEncodeError:
                 font = None
         assert encoding._font_text(data) == font, data
-
-
-def test_many_unsure_lines_fall_back_to_decoding(monkeypatch):
-    monkeypatch.setattr(encoding, "MAX_UNSURE_LINES", 3)
-    data = "\n".join(["Ha\u0300 N\u00f4\u0323i"] * 10).encode()  # decomposed: not NFC
-    assert encoding._maybe_not_nfc(data) is None
-    assert encoding._utf8_status(data) == (True, False)
-    assert encoding._utf8_status(unicodedata.normalize("NFC", data.decode()).encode()) == (True, True)

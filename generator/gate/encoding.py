@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 from generator.problems import Problems
 
 LEGACY = ("windows-1258", "tcvn3", "vni")
@@ -204,7 +202,7 @@ def _vni_letter_of(match: re.Match) -> str:
 
 
 # Lead bytes of UTF-8 characters from U+1000 on outside U+2000-U+2FFF: none is in Windows-1252 (whose last
-# character is U+2122), so one of them settles that text is not font text without decoding it.
+# character is U+2122), so one of them settles that text is not font text without decoding it again.
 _NOT_CP1252 = re.compile(rb"[\xe1\xe3-\xf4]")
 
 
@@ -289,63 +287,9 @@ def _sample(data: bytes) -> bytes:
 
 
 def _utf8_status(data: bytes) -> tuple[bool, bool]:
-    """(valid UTF-8, NFC), from the bytes: nothing is decoded but the lines that may not be NFC."""
+    """(valid UTF-8, NFC), read in chunks so a large file never becomes one huge string."""
     if data.isascii():  # no decoding needed: ASCII is UTF-8 and NFC
         return True, True
-    if not _valid_utf8(data):
-        return False, False
-    lines = _maybe_not_nfc(data)
-    if lines is None:  # too many to look at one by one (a file saved decomposed): decode it all
-        return _utf8_status_decoded(data)
-    return True, all(unicodedata.is_normalized("NFC", line.decode("utf-8")) for line in lines)
-
-
-def _valid_utf8(data: bytes) -> bool:
-    """Whether `data` is UTF-8 as Python's strict decoder reads it, checked by Arrow's validator (no str made)."""
-    import pyarrow as pa
-
-    offsets = pa.py_buffer(np.array([0, len(data)], np.int64).tobytes())
-    try:
-        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
-MAX_UNSURE_LINES = 20_000
-
-
-def _maybe_not_nfc(data: bytes) -> list[bytes] | None:
-    """The lines of valid UTF-8 `data` that may not be NFC, or None when there are too many to decode one by one.
-
-    Text whose characters are all below U+0300, in U+1E00-U+1EFF (precomposed Vietnamese letters) or in
-    U+2002-U+203F (punctuation) is NFC: none of them decomposes, has a combining class or composes with the
-    character before it (tests/test_encoding_bytes.py checks it over every code point). Such characters are
-    told by their UTF-8 lead bytes. A line break ends every composition, so lines are checked apart."""
-    raw = np.frombuffer(data, np.uint8)
-    # Lead bytes of characters from U+0300 on, but E1 and E2, whose next bytes say more (whole-array
-    # comparisons: Vietnamese text has an E1 every few bytes).
-    unsure = (raw >= 0xCC) & (raw != 0xE1) & (raw != 0xE2)
-    second = raw[1:]
-    unsure[:-1] |= (raw[:-1] == 0xE1) & ((second < 0xB8) | (second > 0xBB))
-    e2 = np.flatnonzero(raw == 0xE2)  # “ ” – …: a few per line at most
-    e2 = e2[e2 + 2 < len(raw)]
-    unsure[e2[(raw[e2 + 1] != 0x80) | (raw[e2 + 2] < 0x82)]] = True
-    unsure[len(raw) - 2:] |= raw[len(raw) - 2:] == 0xE2  # cut short: only in invalid UTF-8, never here
-    at = np.flatnonzero(unsure)
-    lines: dict[int, bytes] = {}
-    for position in at.tolist():
-        if len(lines) > MAX_UNSURE_LINES:
-            return None
-        start = data.rfind(b"\n", 0, position) + 1
-        if start not in lines:
-            end = data.find(b"\n", position)
-            lines[start] = data[start:] if end < 0 else data[start:end]
-    return list(lines.values())
-
-
-def _utf8_status_decoded(data: bytes) -> tuple[bool, bool]:
-    """(valid UTF-8, NFC), read in chunks so a large file never becomes one huge string."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     nfc, tail = True, ""
     try:

@@ -24,6 +24,7 @@ from generator.text import fold
 
 MIN_MATCHES = 5  # a column is flagged with this many matching cells ...
 MIN_SHARE = 0.3  # ... or this share of its non-empty cells
+MIN_NUMBER = 9  # characters in the shortest cell a number pattern below matches (a 9-digit CMND)
 
 # Province codes that open a 12-digit CCCD number (Circular 59/2021/TT-BCA, Annex I).
 PROVINCE_CODES = ("001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 037 "
@@ -125,7 +126,8 @@ def find_personal_data(table: pa.Table, titles: dict[str, str] | None = None) ->
         values = _text(column)
         if values is None:
             continue
-        filled = _count(pc.greater(pc.utf8_length(values), 0))
+        lengths = pc.utf8_length(values)
+        filled = _count(pc.greater(lengths, 0))
         if not filled:
             continue
         label = f"{_key(name)} {_key(titles.get(name, ''))}"
@@ -134,9 +136,14 @@ def find_personal_data(table: pa.Table, titles: dict[str, str] | None = None) ->
             candidates = [("citizen-id", _CCCD), ("phone", _MOBILE)]
             if _ID_NAME.search(label):
                 candidates.insert(1, ("citizen-id", _CMND))
-            # One pass for all the number kinds; only a column with enough hits is looked at kind by kind.
-            any_number = pc.match_substring_regex(values, "|".join(p for _, p in candidates))
-            if _flagged(_count(any_number), filled):
+            # One pass for all the number kinds, over the cells long enough to hold one (an old ID has 9
+            # digits, a mobile number 10, a CCCD 12); only a column with enough hits is looked at kind by kind.
+            long = _count(pc.greater_equal(lengths, MIN_NUMBER))
+            numbers = 0
+            if long:
+                cells = values if long == len(values) else values.filter(pc.greater_equal(lengths, MIN_NUMBER))
+                numbers = _count(pc.match_substring_regex(cells, "|".join(p for _, p in candidates)))
+            if _flagged(numbers, filled):
                 for kind, pattern in candidates:
                     hits = pc.match_substring_regex(values, pattern)
                     matches = _count(hits)
