@@ -117,3 +117,38 @@ def test_a_cached_data_json_verdict_is_the_verdict(gate, tmp_path):
         found.append([dataclasses.asdict(p) for p in problems.items])
     assert found[0] and found[0] == found[1] == found[2]
     assert "keyword/0" in found[0][0]["en"] and cache.hits == len(portfolio.datasets)
+
+
+def test_frictionless_judges_a_descriptor_once(tmp_path):
+    """Its verdict on a descriptor comes from the cache the second time: the same findings, frictionless not even
+    imported; a changed descriptor is judged afresh."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    root = copy_portal(tmp_path / "portal", ["data/so-y-te/co-so-kham-chua-benh", "data/so-gddt/truong-thpt"])
+    path = root / "data/so-y-te/co-so-kham-chua-benh/datapackage.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["homepage"] = 5  # the Data Package standard wants a URL string
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    script = ("import json, sys\nfrom pathlib import Path\nfrom generator.gate import report\n"
+              "from generator.gate.run import validate\n"
+              f"found = json.loads(report.to_json(validate(Path({str(root)!r}), offline=True)))\n"
+              "print(json.dumps([found['tasks'], 'frictionless' in sys.modules]))")
+
+    def run(cache: str) -> tuple[list, bool]:
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT), "OPENDATA_CACHE": cache}).stdout
+        return tuple(json.loads(out))
+
+    uncached, imported = run("off")
+    assert imported and any(e["type"] == "package-error" for t in uncached for e in t["errors"])
+    cache = str(tmp_path / "cache")
+    assert run(cache) == (uncached, True)
+    assert run(cache) == (uncached, False)
+    data["homepage"] = "https://syt.vinhphuc.gov.vn"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tasks, imported = run(cache)
+    assert imported and not any(e["type"] == "package-error" for t in tasks for e in t["errors"])

@@ -84,7 +84,7 @@ def check(d: Dataset, catalog: Catalog, root: Path | None, cache: Cache, found: 
             _link(hit.path(f"{name}.arrow"), tables.saved(readings, d.id, name))
         return
     mine, own = Problems(), Report()
-    check_dataset(d, catalog, mine, own, offline=True, readings=readings)
+    check_dataset(d, catalog, mine, own, offline=True, readings=readings, cache=cache)
     found.items.extend(mine.items)
     report.conversions.update(own.conversions)
     saved = {r.name: tables.saved(readings, d.id, r.name) for r in d.resources}
