@@ -152,3 +152,34 @@ def test_frictionless_judges_a_descriptor_once(tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     tasks, imported = run(cache)
     assert imported and not any(e["type"] == "package-error" for t in tasks for e in t["errors"])
+
+
+def test_a_cached_shapes_verdict_is_the_verdict(gate, tmp_path, monkeypatch):
+    """The DCAT-AP shapes' verdict on a dataset's graph, from the cache, is what checking the graph says; a graph
+    checked before is not checked again. (Which graphs violate the shapes is pySHACL's: a stand-in flags one.)"""
+    from generator.publish.harvest import dcat
+
+    portfolio, _ = pipeline.load(gate.root)
+    broken = portfolio.datasets[0]
+    broken.title = "Tên được đánh dấu cho kiểm tra"
+    checked = []
+    real = dcat.check
+
+    def check(graph):
+        checked.append(len(graph))
+        if any(str(o) == broken.title for o in graph.objects()):
+            return False, "violation of the stand-in shape"
+        return real(graph)
+
+    monkeypatch.setattr(dcat, "check", check)
+    cache = Cache(tmp_path / "shapes")
+    found, calls = [], []
+    for use in (Cache(None), cache, cache):
+        checked.clear()
+        problems = Problems()
+        check_standards(portfolio.catalog, portfolio.datasets, problems, cache=use)
+        found.append([dataclasses.asdict(p) for p in problems.items if p.code == "dcat-ap"])
+        calls.append(len(checked))
+    assert [p["file"] for p in found[0]] == [broken.descriptor_file]
+    assert found[0] == found[1] == found[2]
+    assert calls[0] > 0 and calls[1] == calls[0] and calls[2] == 0

@@ -144,7 +144,7 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
         progress.update("bộ dữ liệu/datasets", done, len(selected))
     check_codes(datasets, problems, only=None if named is None and changed is None
                 else {d.rel_folder for d in selected})
-    check_standards(catalog, selected, problems)
+    check_standards(catalog, selected, problems, cache=cache)
     for dataset in incomplete:
         if in_change(dataset.rel_folder):
             for resource in dataset.unspecified:

@@ -34,7 +34,8 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
 
     `shapes=False` skips the SHACL run: the build checks the DCAT-AP graph it publishes itself, over the
     datasets that changed and on both cores, and refuses it just the same. `cache`: each dataset's data.json
-    verdict is kept under the hash of its record, so an unchanged record is not validated again."""
+    verdict is kept under the hash of its record, and its DCAT-AP verdict under its graph, so an unchanged
+    record or graph is not validated again."""
     from generator.publish.harvest import datajson, dcat
 
     if not datasets:
@@ -60,17 +61,35 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
         return
     portfolio = Portfolio(catalog, stand_in, "", STAND_IN_TIME, 0)
     published = dcat.catalog_triples(portfolio)
+    # A dataset's verdict is kept under its graph (its triples and the catalogue node's, as N-Triples terms):
+    # an unchanged graph is not checked again, nor pySHACL imported.
+    keys = {d.id: cache.key("dcat-shapes", sorted(" ".join(term.n3() for term in t)
+                                                   for t in published.page([d.id])))
+            for d in stand_in} if cache is not None and cache.folder is not None else {}
+    verdicts: dict[str, tuple[bool, str]] = {}
+    for dataset_id, entry_key in keys.items():
+        hit = cache.get(entry_key)
+        if hit is not None:
+            verdicts[dataset_id] = (bool(hit.meta[0]), str(hit.meta[1]))
     for start in range(0, len(stand_in), CHUNK):
-        part = [d.id for d in stand_in[start:start + CHUNK]]
-        if dcat.check(published.graph(only=part))[0]:
+        chunk = [d for d in stand_in[start:start + CHUNK] if d.id not in verdicts]
+        if not chunk:
             continue
-        for d in stand_in[start:start + CHUNK]:  # name the datasets that broke the part
-            ok, text = dcat.check(published.graph(only=[d.id]))
-            if not ok:
-                problems.error(d.descriptor_file, "siêu dữ liệu DCAT-AP của bộ dữ liệu sẽ không đạt các ràng buộc bắt buộc.",
-                               f"the dataset's DCAT-AP metadata would violate the mandatory shapes:\n{text[:2000]}",
-                               "sửa giá trị được nêu trong báo cáo (địa chỉ, email, ngày tháng).",
-                               "correct the values the report names (addresses, e-mail, dates).", code="dcat-ap")
+        if dcat.check(published.graph(only=[d.id for d in chunk]))[0]:
+            verdicts.update((d.id, (True, "")) for d in chunk)  # datasets share no constraint
+        else:
+            for d in chunk:  # name the datasets that broke the part
+                verdicts[d.id] = dcat.check(published.graph(only=[d.id]))
+        for d in chunk:
+            if d.id in keys:
+                cache.put(keys[d.id], list(verdicts[d.id]))
+    for d in stand_in:
+        ok, text = verdicts[d.id]
+        if not ok:
+            problems.error(d.descriptor_file, "siêu dữ liệu DCAT-AP của bộ dữ liệu sẽ không đạt các ràng buộc bắt buộc.",
+                           f"the dataset's DCAT-AP metadata would violate the mandatory shapes:\n{text[:2000]}",
+                           "sửa giá trị được nêu trong báo cáo (địa chỉ, email, ngày tháng).",
+                           "correct the values the report names (addresses, e-mail, dates).", code="dcat-ap")
 
 
 def _datajson_check(document: dict[str, Any], cache: Cache | None) -> list[str]:
