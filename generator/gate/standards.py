@@ -111,15 +111,21 @@ def _datajson_check(document: dict[str, Any], cache: Cache | None) -> list[str]:
         if hit is not None:
             found[i] = hit.meta
     missed = [i for i in range(len(records)) if i not in found]
-    lines: list[tuple[list[str], str]] = []  # (the sort key datajson.check uses, the line)
+    # The catalogue's own lines (not about a record) depend on the rest of the document: kept under it.
+    own_key = cache.key("datajson-catalogue", json.dumps({k: v for k, v in document.items() if k != "dataset"},
+                                                         sort_keys=True, ensure_ascii=False, default=str))
+    own = cache.get(own_key) if not missed else None
+    lines: list[tuple[list[str], str]] = [(parts, line) for parts, line in own.meta] if own is not None else []
     fresh: dict[int, list[list[Any]]] = {i: [] for i in missed}
-    for line in datajson.check({**document, "dataset": [records[i] for i in missed]}):
-        path, _, message = line.partition(": ")
-        parts = [] if path == "(root)" else path.split("/")
-        if len(parts) > 1 and parts[0] == "dataset" and parts[1].isdigit():
-            fresh[missed[int(parts[1])]].append([parts[2:], message])
-        else:
-            lines.append((parts, line))
+    if own is None:
+        for line in datajson.check({**document, "dataset": [records[i] for i in missed]}):
+            path, _, message = line.partition(": ")
+            parts = [] if path == "(root)" else path.split("/")
+            if len(parts) > 1 and parts[0] == "dataset" and parts[1].isdigit():
+                fresh[missed[int(parts[1])]].append([parts[2:], message])
+            else:
+                lines.append((parts, line))
+        cache.put(own_key, [list(pair) for pair in lines])
     for i, errors in fresh.items():
         cache.put(keys[i], errors)
     for i, errors in {**found, **fresh}.items():
