@@ -52,7 +52,7 @@ def catalogue_facts(d: Dataset, catalog: Catalog, root: Path | None) -> list:
     in every build, uncached)."""
     entry = catalog.entries.get(d.catalogue)
     agency = catalog.agencies.get(d.agency)
-    facts: list = [dataclasses.asdict(entry) if entry else None, dataclasses.asdict(agency) if agency else None]
+    facts: list = [vars(entry) if entry else None, vars(agency) if agency else None]  # flat: no asdict() copy
     declares = any(isinstance(f, dict) and "admin_unit" in f for r in d.resources
                    for f in ((r.schema or {}).get("fields") or []) if isinstance(r.schema, dict))
     if declares and root is not None:
