@@ -79,7 +79,8 @@ def load_datasets(root: Path, catalog: Catalog, problems: Problems, incomplete: 
                 datasets.append(dataset)
     position = {folder: i for i, (folder, _) in enumerate(folders)}
     datasets.sort(key=lambda d: position[d.folder])  # the order of a full load: who comes first matters
-    _check_across(datasets, catalog, problems, only={d.rel_folder for d in datasets if d.folder in chosen})
+    mine = set(chosen)
+    _check_across(datasets, catalog, problems, only={d.rel_folder for d in datasets if d.folder in mine})
     return datasets
 
 

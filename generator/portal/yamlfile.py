@@ -12,15 +12,14 @@ fake lines in a terminal.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 
 from generator.problems import Problems
-from generator.text import hidden, nfc
+from generator.text import nfc
 
 # libyaml's loader when present (10x faster); both build plain data only.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -29,7 +28,6 @@ MAX_BYTES = 2 * 1024 * 1024  # a descriptor with a wide schema is ~50 KB; the ca
 MAX_DEPTH = 32  # the deepest real descriptor nests 7 levels (a field's constraints' enum)
 MAX_VALUES = 200_000  # values once every alias is expanded
 MAX_TEXT = 20_000  # characters in one value: a long description is ~5,000
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}  # multi-line descriptions
 
 
 class YamlRefused(yaml.YAMLError):
@@ -44,9 +42,9 @@ def _line(mark: Any) -> str:
     return f"dòng {mark.line + 1}" if mark is not None else ""
 
 
-# generator.text.hidden() as one character class, less the allowed controls: C0 and C1 controls (Cc), lone
-# surrogates (Cs), the bidirectional overrides and U+FFFE/U+FFFF (tests/test_hostile_input.py checks it against
-# hidden() over every code point). One search per value instead of a call per character.
+# generator.text.hidden() as one character class, less tab and line breaks (multi-line descriptions): C0 and C1
+# controls (Cc), lone surrogates (Cs), the bidirectional overrides and U+FFFE/U+FFFF (tests/test_yaml_bounds.py
+# checks it against hidden() over every code point). One search per value instead of a call per character.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
                         "\ufffe\uffff]")
 
@@ -191,7 +189,7 @@ def _plain(value: Any) -> Any:
 
 def _normalise(value: Any, where: str) -> Any:
     # Store NFC: text typed on different keyboards compares and searches the same. Depth is bounded
-    # by _bounded_events, so the recursion is too.
+    # before anything is built (_bounded_nodes), so the recursion is too.
     if isinstance(value, str):
         return _text(value, where)
     if isinstance(value, list):
