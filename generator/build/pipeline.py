@@ -110,13 +110,12 @@ def gate(portfolio: Portfolio, problems: Problems, workdir: Path, cache: Cache |
     """
     readings = workdir / "tables"
     cache = cache or Cache(None)
-    catalogue_digest = verdicts.folder_digest(root / "catalog", skip=("withdrawn.yaml",)) if root and cache.folder else ""
 
     def check(chunk: list[Dataset]) -> tuple[list[Problem], dict]:
         found, report = Problems(), Report()
         for d in chunk:
-            verdicts.check(d, portfolio.catalog, catalogue_digest, cache, found, report, readings)
-        check_standards(portfolio.catalog, chunk, found, shapes=False)
+            verdicts.check(d, portfolio.catalog, root, cache, found, report, readings)
+        check_standards(portfolio.catalog, chunk, found, shapes=False, cache=cache)
         return found.items, report.conversions
 
     conversions_needed: dict = {}

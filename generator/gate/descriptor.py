@@ -8,10 +8,14 @@ Schemas that frictionless and our row checks can both use.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from generator import codes
 from generator.problems import Problems
 from generator.portal.model import Catalog, Dataset
+
+if TYPE_CHECKING:
+    from generator.build.cache import Cache
 
 REQUIRED = {
     "title": ("tên bộ dữ liệu", "the dataset's title"),
@@ -28,7 +32,8 @@ LENGTH_CONSTRAINTS = {"minLength", "maxLength"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems) -> None:
+def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems, cache: Cache | None = None) -> None:
+    """`cache`: where frictionless' verdict on a descriptor is kept (see _frictionless_verdict)."""
     rel = dataset.descriptor_file
     data = dataset.descriptor
     for key, (vi, en) in REQUIRED.items():
@@ -52,7 +57,7 @@ def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems) -> 
                          "cập nhật theo tần suất đã đăng ký trong danh mục, hoặc đề nghị người duyệt sửa danh mục.",
                          "follow the frequency registered in the catalogue, or ask a reviewer to change it.",
                          where="frequency", code="frequency-mismatch")
-    _frictionless_verdict(dataset, problems)
+    _frictionless_verdict(dataset, problems, cache)
     from generator.gate import units as unit_checks
     from generator.portal import units
 
@@ -64,8 +69,22 @@ def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems) -> 
                                            problems, listed)
 
 
-def _frictionless_verdict(dataset: Dataset, problems: Problems) -> None:
-    """frictionless' own metadata validation of the Data Package, as one signal."""
+def _frictionless_verdict(dataset: Dataset, problems: Problems, cache: Cache | None = None) -> None:
+    """frictionless' own metadata validation of the Data Package, as one signal.
+
+    The verdict is a function of the descriptor alone: with a `cache` it is kept under the descriptor (its exact
+    Python value: a date and its text are not the same descriptor) and frictionless' version, so a descriptor
+    validated before costs neither the validation nor importing frictionless (about a second)."""
+    entry_key = None
+    if cache is not None and cache.folder is not None:
+        from importlib.metadata import version
+
+        entry_key = cache.key("frictionless-verdict", version("frictionless"), repr(dataset.descriptor))
+        hit = cache.get(entry_key)
+        if hit is not None:
+            for note, code in hit.meta:
+                _package_error(dataset, note, code, problems)
+            return
     from frictionless import FrictionlessException, Package
 
     try:
@@ -74,13 +93,19 @@ def _frictionless_verdict(dataset: Dataset, problems: Problems) -> None:
         errors = [exc.error]
     except Exception as exc:  # frictionless may trip over unexpected shapes; report, never crash
         errors = [exc]
-    for error in errors:
-        note = getattr(error, "note", None) or str(error)
-        problems.error(dataset.descriptor_file, f"tệp mô tả không phải Data Package hợp lệ: {note}.",
-                       f"the descriptor is not a valid Data Package: {note}.",
-                       "sửa theo đặc tả Data Package (https://specs.frictionlessdata.io/data-package/).",
-                       "correct it following the Data Package specification.",
-                       code=codes.known(getattr(error, "type", ""), "package-error"))
+    verdict = [[getattr(error, "note", None) or str(error), codes.known(getattr(error, "type", ""), "package-error")]
+               for error in errors]
+    for note, code in verdict:
+        _package_error(dataset, note, code, problems)
+    if entry_key is not None:
+        cache.put(entry_key, verdict)
+
+
+def _package_error(dataset: Dataset, note: str, code: str, problems: Problems) -> None:
+    problems.error(dataset.descriptor_file, f"tệp mô tả không phải Data Package hợp lệ: {note}.",
+                   f"the descriptor is not a valid Data Package: {note}.",
+                   "sửa theo đặc tả Data Package (https://specs.frictionlessdata.io/data-package/).",
+                   "correct it following the Data Package specification.", code=code)
 
 
 def check_schema(schema: dict, rel: str, where: str, resource: str, problems: Problems) -> None:

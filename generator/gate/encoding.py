@@ -201,9 +201,14 @@ def _vni_letter_of(match: re.Match) -> str:
     return letter
 
 
+# Lead bytes of UTF-8 characters from U+1000 on outside U+2000-U+2FFF: none is in Windows-1252 (whose last
+# character is U+2122), so one of them settles that text is not font text without decoding it again.
+_NOT_CP1252 = re.compile(rb"[\xe1\xe3-\xf4]")
+
+
 def _font_text(data: bytes) -> bytes | None:
     """The font bytes behind UTF-8 text whose characters are all Windows-1252 (font text saved as UTF-8)."""
-    if data.isascii():
+    if data.isascii() or _NOT_CP1252.search(data):
         return None
     try:
         text = data.decode("utf-8-sig")

@@ -128,16 +128,18 @@ def check_lookup(dataset: Dataset, problems: Problems) -> None:
     spec_of(dataset, problems)
 
 
-def check_codes(datasets: list[Dataset], problems: Problems) -> None:
-    """Two datasets may not answer to one code (nor a code to another dataset's id)."""
+def check_codes(datasets: list[Dataset], problems: Problems, only: set[str] | None = None) -> None:
+    """Two datasets may not answer to one code (nor a code to another dataset's id). `only`: report only the
+    codes one of these dataset folders answers to (the datasets given must then hold every dataset that
+    declares a look-up, as the loader's selective load gives them)."""
+    specs = [(d, spec) for d in datasets if (spec := spec_of(d)) is not None]
+    mine = None if only is None else {code for d, spec in specs if d.rel_folder in only
+                                      for code in (spec.code, d.id.upper())}
     seen: dict[str, Dataset] = {}
-    for d in datasets:
-        spec = spec_of(d)
-        if spec is None:
-            continue
+    for d, spec in specs:
         for code in {spec.code, d.id.upper()}:
             other = seen.get(code)
-            if other is not None and other.id != d.id:
+            if other is not None and other.id != d.id and (mine is None or code in mine):
                 problems.error(d.descriptor_file, f"mã tra cứu “{code}” đã dùng cho bộ dữ liệu {other.rel_folder}.",
                                f"look-up code “{code}” is already used by dataset {other.rel_folder}.",
                                "chọn mã khác trong “lookup.code”.", "choose another “lookup.code”.",

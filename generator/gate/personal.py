@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,6 +25,7 @@ from generator.text import fold
 
 MIN_MATCHES = 5  # a column is flagged with this many matching cells ...
 MIN_SHARE = 0.3  # ... or this share of its non-empty cells
+MIN_NUMBER = 9  # characters in the shortest cell a number pattern below matches (a 9-digit CMND)
 
 # Province codes that open a 12-digit CCCD number (Circular 59/2021/TT-BCA, Annex I).
 PROVINCE_CODES = ("001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 037 "
@@ -83,6 +85,24 @@ def _text(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array | No
         return None
 
 
+def _text_bytes(column: pa.ChunkedArray | pa.Array) -> bytes:
+    """The UTF-8 bytes of a string column's cells, end to end: what a byte search needs (one copy, no cell
+    by cell); a pattern that needs a byte is ruled out for a whole column when the byte is not there."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        if len(chunk) == 0 or buffers[2] is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(buffers[1], width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        parts.append(memoryview(buffers[2])[int(offsets[0]):int(offsets[-1])])
+    return b"".join(parts)
+
+
+_DIGITS = b"0123456789"
+
+
 def _count(hits: pa.ChunkedArray | pa.Array) -> int:
     return int(pc.sum(hits).as_py() or 0)
 
@@ -125,31 +145,39 @@ def find_personal_data(table: pa.Table, titles: dict[str, str] | None = None) ->
         values = _text(column)
         if values is None:
             continue
-        filled = _count(pc.greater(pc.utf8_length(values), 0))
+        lengths = pc.utf8_length(values)
+        filled = _count(pc.greater(lengths, 0))
         if not filled:
             continue
         label = f"{_key(name)} {_key(titles.get(name, ''))}"
         is_code = bool(_CODE_NAME.search(label)) and not _ID_NAME.search(label)
-        if not is_code:
+        raw = _text_bytes(values)
+        digits = len(raw.translate(None, _DIGITS)) != len(raw)  # every number and date pattern needs one
+        if not is_code and digits:
             candidates = [("citizen-id", _CCCD), ("phone", _MOBILE)]
             if _ID_NAME.search(label):
                 candidates.insert(1, ("citizen-id", _CMND))
-            # One pass for all the number kinds; only a column with enough hits is looked at kind by kind.
-            any_number = pc.match_substring_regex(values, "|".join(p for _, p in candidates))
-            if _flagged(_count(any_number), filled):
+            # One pass for all the number kinds, over the cells long enough to hold one (an old ID has 9
+            # digits, a mobile number 10, a CCCD 12); only a column with enough hits is looked at kind by kind.
+            long = _count(pc.greater_equal(lengths, MIN_NUMBER))
+            numbers = 0
+            if long:
+                cells = values if long == len(values) else values.filter(pc.greater_equal(lengths, MIN_NUMBER))
+                numbers = _count(pc.match_substring_regex(cells, "|".join(p for _, p in candidates)))
+            if _flagged(numbers, filled):
                 for kind, pattern in candidates:
                     hits = pc.match_substring_regex(values, pattern)
                     matches = _count(hits)
                     if _flagged(matches, filled):
                         found.append(PersonalColumn(name, kind, matches, mask(_extract(pattern, _first(values, hits)), kind)))
                         break
-        if _count(pc.match_substring(values, "@")):
+        if b"@" in raw and _count(pc.match_substring(values, "@")):
             personal = pc.replace_substring_regex(values, _GOV_EMAIL, "")
             hits = pc.match_substring_regex(personal, _EMAIL)
             matches = _count(hits)
             if _flagged(matches, filled):
                 found.append(PersonalColumn(name, "email", matches, mask(_extract(_EMAIL, _first(personal, hits)), "email")))
-        if _BIRTH_NAME.search(label):
+        if digits and _BIRTH_NAME.search(label):
             hits = pc.match_substring_regex(values, _DATE)
             matches = _count(hits)
             if _flagged(matches, filled):

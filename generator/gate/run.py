@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.build.cache import Cache, folder_for as cache_folder
 from generator.portal.catalog import load_catalog
 from generator.gate import api, descriptor, ownership
 from generator.gate.standards import check_standards
@@ -122,25 +123,30 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
                            "name a dataset folder, e.g. data/<agency-id>/<dataset-id>, or use --root.",
                            code="no-such-dataset")
     incomplete: list[Dataset] = []
-    loading = Problems()
-    datasets = load_datasets(root, catalog, loading, incomplete)
-    # With PATH…, the loader's findings about other agencies' datasets are theirs, not this check's.
-    problems.items.extend(p for p in loading.items
-                          if named is None or not p.file.startswith("data/") or _within(p.file, named))
+    if changed is not None and any(c == "catalog" or c.startswith("catalog/") for c in changed):
+        # The catalogue changed: any dataset's checks may read what changed (its entry, agency, licence,
+        # the unit lists, a withdrawal): all are checked.
+        changed = None
 
-    def in_change(d: Dataset) -> bool:
-        if named is not None and not _within(d.rel_folder, named):
+    def in_change(rel: str) -> bool:
+        if named is not None and not _within(rel, named):
             return False
-        return changed is None or any(c == d.rel_folder or c.startswith(d.rel_folder + "/") for c in changed)
+        return changed is None or any(c == rel or c.startswith(rel + "/") for c in changed)
 
-    selected = [d for d in datasets if in_change(d)]
+    # Only the datasets named or changed are loaded (with those the cross-dataset checks compare them with).
+    datasets = load_datasets(root, catalog, problems, incomplete,
+                             wanted=None if named is None and changed is None else in_change)
+
+    selected = [d for d in datasets if in_change(d.rel_folder)]
+    cache = Cache(cache_folder(root))  # the build's: a descriptor frictionless judged before is not judged again
     for done, dataset in enumerate(selected, 1):
-        check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors)
+        check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors, cache=cache)
         progress.update("bộ dữ liệu/datasets", done, len(selected))
-    check_codes(datasets, problems)
-    check_standards(catalog, selected, problems)
+    check_codes(datasets, problems, only=None if named is None and changed is None
+                else {d.rel_folder for d in selected})
+    check_standards(catalog, selected, problems, cache=cache)
     for dataset in incomplete:
-        if in_change(dataset):
+        if in_change(dataset.rel_folder):
             for resource in dataset.unspecified:
                 _draft_schema(dataset, resource, problems, report)
     report.problems = problems.items
@@ -151,16 +157,17 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
 
 
 def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report: Report, offline: bool = False,
-                  max_errors: int = 1000, readings: Path | None = None) -> None:
+                  max_errors: int = 1000, readings: Path | None = None, cache: Cache | None = None) -> None:
     """Check one dataset. `readings`: a folder where each table is saved as the gate read it (the build's
-    outputs are made from these, never from a second reading)."""
+    outputs are made from these, never from a second reading); `cache`: the build cache, where verdicts
+    that depend on the descriptor alone are kept."""
     from generator.tables import reader
     from generator.gate import files, personal, rows as tables
     from generator.gate.encoding import check_encoding, decode
 
     from generator.portal import units
 
-    descriptor.check_descriptor(dataset, catalog, problems)
+    descriptor.check_descriptor(dataset, catalog, problems, cache)
     listed = units.lazily(units.root_of(dataset))
     check_lookup(dataset, problems)
     decision = dataset.descriptor.get("personal_data")

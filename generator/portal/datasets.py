@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from generator.portal.catalog import ID_PATTERN
@@ -23,34 +24,106 @@ RESOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 URL = re.compile(r"^https?://", re.I)
 
 
-def load_datasets(root: Path, catalog: Catalog, problems: Problems,
-                  incomplete: list[Dataset] | None = None) -> list[Dataset]:
+def load_datasets(root: Path, catalog: Catalog, problems: Problems, incomplete: list[Dataset] | None = None,
+                  wanted: Callable[[str], bool] | None = None) -> list[Dataset]:
     """Every dataset that loads without error; those refused only after their descriptor was read, and that
-    have tables without a schema, go to `incomplete` (the gate drafts the missing schemas for its report)."""
+    have tables without a schema, go to `incomplete` (the gate drafts the missing schemas for its report).
+
+    `wanted`: which folders to load (called with "data/<agency>" and "data/<agency>/<id>"): the problems
+    recorded are those of the wanted folders, and the cross-dataset checks those of groups holding a
+    wanted dataset, exactly as loading every dataset would find them. Besides the wanted datasets, the
+    list holds only the datasets those checks compare them with (same id, same catalogue entry, a look-up
+    code), found by reading no more of the other descriptors than it takes to rule them out.
+    """
     data_dir = root / "data"
     datasets: list[Dataset] = []
     if _symlink(data_dir, "data", problems) or not data_dir.is_dir():
         return datasets
+    folders: list[tuple[Path, bool]] = []  # every dataset folder, in order; wanted or not
+    scratch = Problems()  # what the folders not wanted would report: not this run's findings
     for agency_dir in sorted(p for p in data_dir.iterdir() if not p.name.startswith(".")):
         rel_agency = f"data/{agency_dir.name}"
-        if _symlink(agency_dir, rel_agency, problems) or not agency_dir.is_dir():
+        mine = wanted is None or wanted(rel_agency)
+        found = problems if mine else scratch
+        if _symlink(agency_dir, rel_agency, found) or not agency_dir.is_dir():
             continue
         if agency_dir.name not in catalog.agencies:
-            problems.error(rel_agency, f"thư mục “{agency_dir.name}” không phải mã cơ quan nào trong catalog/agencies.yaml.",
-                           f"folder “{agency_dir.name}” is not an agency id in catalog/agencies.yaml.",
-                           "đặt bộ dữ liệu trong thư mục của cơ quan mình: data/<mã cơ quan>/<mã bộ dữ liệu>/.",
-                           "put the dataset under your agency's folder: data/<agency-id>/<dataset-id>/.")
+            found.error(rel_agency, f"thư mục “{agency_dir.name}” không phải mã cơ quan nào trong catalog/agencies.yaml.",
+                        f"folder “{agency_dir.name}” is not an agency id in catalog/agencies.yaml.",
+                        "đặt bộ dữ liệu trong thư mục của cơ quan mình: data/<mã cơ quan>/<mã bộ dữ liệu>/.",
+                        "put the dataset under your agency's folder: data/<agency-id>/<dataset-id>/.")
             continue
         for folder in sorted(p for p in agency_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if folder.name in catalog.withdrawn:
                 continue  # taken off the site; nothing of it is checked or published
-            if _symlink(folder, f"{rel_agency}/{folder.name}", problems):
-                continue
+            folders.append((folder, mine and (wanted is None or wanted(f"{rel_agency}/{folder.name}"))))
+    if wanted is None:
+        for folder, _ in folders:
+            if not _symlink(folder, f"data/{folder.parent.name}/{folder.name}", problems):
+                dataset = load_dataset(root, folder, catalog, problems, incomplete)
+                if dataset:
+                    datasets.append(dataset)
+        _check_across(datasets, catalog, problems)
+        return datasets
+    chosen = [folder for folder, mine in folders if mine]
+    for folder in chosen:
+        if not _symlink(folder, f"data/{folder.parent.name}/{folder.name}", problems):
             dataset = load_dataset(root, folder, catalog, problems, incomplete)
             if dataset:
                 datasets.append(dataset)
-    _check_across(datasets, catalog, problems)
+    others = _compared_with(datasets, [folder for folder, mine in folders if not mine], catalog)
+    for folder in others:
+        if not _symlink(folder, f"data/{folder.parent.name}/{folder.name}", scratch):
+            dataset = load_dataset(root, folder, catalog, scratch)
+            if dataset:
+                datasets.append(dataset)
+    position = {folder: i for i, (folder, _) in enumerate(folders)}
+    datasets.sort(key=lambda d: position[d.folder])  # the order of a full load: who comes first matters
+    mine = set(chosen)
+    _check_across(datasets, catalog, problems, only={d.rel_folder for d in datasets if d.folder in mine})
     return datasets
+
+
+def _compared_with(loaded: list[Dataset], rest: list[Path], catalog: Catalog) -> list[Path]:
+    """The folders among `rest` whose dataset a cross-dataset check could compare with one of `loaded`: the
+    same folder name (ids are unique), a descriptor that may name the same catalogue entry (one that allows a
+    single dataset), or any descriptor that may declare a look-up (codes are unique). A descriptor is ruled
+    out only when its bytes cannot spell what is looked for (see _may_name)."""
+    if not loaded:
+        return []
+    ids = {d.id for d in loaded}
+    single = {d.catalogue for d in loaded
+              if d.catalogue in catalog.entries and not catalog.entries[d.catalogue].multiple}
+    agencies = {catalog.entries[code].agency for code in single}
+    lookups = any("lookup" in d.descriptor for d in loaded)  # a dataset without one answers to no code
+    out = []
+    for folder in rest:
+        if folder.name in ids:
+            out.append(folder)
+            continue
+        try:
+            raw = (folder / DESCRIPTOR).read_bytes()
+        except OSError:
+            continue  # no descriptor: the dataset does not load
+        if (lookups and _may_name(raw, "lookup")) or (folder.parent.name in agencies
+                                         and any(_may_name(raw, code) for code in single)):
+            out.append(folder)
+    return out
+
+
+# Letters that str() of a YAML number, date or time never holds ("1e+20", "inf", "nan", "2024-01-01T08:00:00").
+_NOT_FROM_A_NUMBER = re.compile(r"[b-dg-hj-mo-zA-SU-Z]")
+_PLAIN = re.compile(r"^[A-Za-z0-9._-]+$")
+_NFC_TO_ASCII = ("\u212a".encode(), "\u1fef".encode(), "\u037e".encode())  # K, `, ; after NFC
+
+
+def _may_name(raw: bytes, word: str) -> bool:
+    """False only when a YAML file of these bytes cannot hold the text `word` as a key or a text value: the word
+    is plain ASCII and not absent from the bytes because of an escape ("\\x41"), a number or date read as
+    text, or a character NFC turns into ASCII (the Kelvin sign is K)."""
+    if not _PLAIN.match(word) or not _NOT_FROM_A_NUMBER.search(word):
+        return True
+    return word.encode() in raw or b"\\" in raw or any(c in raw for c in _NFC_TO_ASCII)
 
 
 def _symlink(path: Path, rel: str, problems: Problems) -> bool:
@@ -65,11 +138,19 @@ def _symlink(path: Path, rel: str, problems: Problems) -> bool:
     return True
 
 
-def _check_across(datasets: list[Dataset], catalog: Catalog, problems: Problems) -> None:
+def _check_across(datasets: list[Dataset], catalog: Catalog, problems: Problems, only: set[str] | None = None) -> None:
+    """Ids are unique, and an entry allowing one dataset has one. `only`: report only the groups (same id,
+    same entry) holding one of these dataset folders."""
     seen: dict[str, Dataset] = {}
     per_entry: dict[str, list[Dataset]] = {}
+    def reported(group: list[Dataset]) -> bool:
+        return only is None or any(d.rel_folder in only for d in group)
+
+    ids: dict[str, list[Dataset]] = {}
     for d in datasets:
-        if d.id in seen:
+        ids.setdefault(d.id, []).append(d)
+    for d in datasets:
+        if d.id in seen and reported(ids[d.id]):
             problems.error(d.descriptor_file, f"mã bộ dữ liệu “{d.id}” đã được dùng ở {seen[d.id].rel_folder}.",
                            f"dataset id “{d.id}” is already used by {seen[d.id].rel_folder}.",
                            "đổi tên thư mục và “name” thành một mã chưa dùng.",
@@ -78,7 +159,7 @@ def _check_across(datasets: list[Dataset], catalog: Catalog, problems: Problems)
         per_entry.setdefault(d.catalogue, []).append(d)
     for code, group in per_entry.items():
         entry = catalog.entries.get(code)
-        if entry and len(group) > 1 and not entry.multiple:
+        if entry and len(group) > 1 and not entry.multiple and reported(group):
             for d in group[1:]:
                 problems.error(d.descriptor_file,
                                f"mục danh mục “{code}” đã có bộ dữ liệu {group[0].rel_folder}; mục này chỉ cho phép một bộ.",
