@@ -192,4 +192,24 @@ def test_ci_keeps_the_cache_where_the_build_looks_and_pull_requests_only_restore
     assert "hashFiles('generator/**', 'pyproject.toml')" in publish["with"]["key"]
     pull_request, = [s for s in cache_steps("validate.yml") if s["with"]["path"] == where]
     assert pull_request["uses"].split("@")[0] == "actions/cache/restore"
+    # Restored before the gate, which reuses the verdicts on unchanged descriptors and graphs.
+    steps = yaml.safe_load((ROOT / ".github/workflows/validate.yml").read_text("utf-8"))["jobs"]["validate"]["steps"]
+    gate = next(i for i, s in enumerate(steps) if "opendata validate" in str(s.get("run", "")))
+    assert steps.index(pull_request) < gate and "if" not in pull_request
     assert (ROOT / ".gitignore").read_text().count(f"/{where.split('/')[0]}/") == 1
+
+
+def test_an_upgraded_checking_library_makes_every_key_new(monkeypatch):
+    """A cached verdict of pySHACL 0.40 is not a verdict of the next release: the libraries are part of each key."""
+    from generator.build import cache
+
+    before = cache.key("gate", "same inputs")
+    real = cache.libraries()
+    monkeypatch.setattr(cache, "libraries", lambda: real.replace("pyshacl=", "pyshacl=9"))
+    cache.generator_version.cache_clear()
+    try:
+        assert cache.key("gate", "same inputs") != before
+    finally:
+        monkeypatch.undo()
+        cache.generator_version.cache_clear()
+    assert cache.key("gate", "same inputs") == before

@@ -33,10 +33,29 @@ PACKAGE = Path(__file__).resolve().parents[1]
 ENTRY = "entry.json"
 
 
+# Libraries whose verdicts or bytes the cache keeps (checks, conversions, pages): an upgrade of one makes every
+# key new, as a change to the generator does.
+LIBRARIES = ("frictionless", "pyshacl", "rdflib", "jsonschema", "pyarrow", "openpyxl", "python-calamine", "mkdocs",
+             "mkdocs-material", "jinja2", "markdown", "pymdown-extensions", "vl-convert-python", "orjson", "pyyaml")
+
+
+def libraries() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=-")
+    return " ".join(found)
+
+
 @lru_cache(maxsize=1)
 def generator_version() -> str:
-    """The release and a digest of every file of the generator package (code, templates, shapes, messages)."""
-    digest = hashlib.sha256()
+    """The release, a digest of every file of the generator package (code, templates, shapes, messages) and
+    the versions of the libraries whose results are cached."""
+    digest = hashlib.sha256(libraries().encode())
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
