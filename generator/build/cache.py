@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from generator import __version__
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -132,3 +134,65 @@ class Cache:
         except OSError:  # written meanwhile by another worker (same key, same content), or a full disk
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Parts:
+    """Many small per-dataset results of one step kept in one file of the cache (one open, not one per dataset:
+    a slow filesystem pays for every call), each value with its own sha256.
+
+    `get` checks the value's hash before it is trusted: a damaged or truncated line counts as missing. `save`
+    writes the parts this build used or made (what a build no longer asks for is dropped), under a temporary
+    name renamed into place.
+    """
+
+    def __init__(self, cache: "Cache | None", name: str):
+        self.path = cache.folder / "parts" / f"{name}.txt" if cache is not None and cache.folder is not None else None
+        self._stored: dict[str, tuple[str, bytes]] = {}
+        self._kept: dict[str, bytes] = {}
+        self.hits = self.misses = 0
+        if self.path is not None:
+            try:
+                data = self.path.read_bytes()
+            except OSError:
+                data = b""
+            for line in data.split(b"\n"):
+                fields = line.split(b"\t", 2)
+                if len(fields) == 3:
+                    self._stored[fields[0].decode("ascii", "replace")] = (fields[1].decode("ascii", "replace"), fields[2])
+
+    def get(self, part_key: str) -> Any:
+        """The value stored under `part_key`, or None (missing, or damaged: its hash does not match)."""
+        found = self._stored.get(part_key)
+        if found is not None and hashlib.sha256(found[1]).hexdigest() == found[0]:
+            try:
+                value = orjson.loads(found[1])
+            except ValueError:
+                value = None
+            if value is not None:
+                self._kept[part_key] = found[1]
+                self.hits += 1
+                return value
+        self.misses += 1
+        return None
+
+    def put(self, part_key: str, value: Any) -> None:
+        # One line per part: JSON escapes every newline and tab inside the value.
+        self._kept[part_key] = orjson.dumps(value)
+
+    def save(self) -> None:
+        """Write the parts used or made; a failure to write is no failure of the build."""
+        if self.path is None or (set(self._kept) == set(self._stored) and not self.misses):
+            return
+        lines = [k.encode("ascii") + b"\t" + hashlib.sha256(v).hexdigest().encode("ascii") + b"\t" + v
+                 for k, v in sorted(self._kept.items())]
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            tmp = Path(name)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(b"\n".join(lines) + b"\n")
+            os.replace(tmp, self.path)
+        except OSError:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)

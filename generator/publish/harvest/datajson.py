@@ -14,6 +14,7 @@ Choices where POD and the portal differ:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from generator import PACKAGE_DIR
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
 from generator.publish.downloads.records import Download, Downloads, found
-from generator.publish.harvest.json_api import write_json
+from generator.publish.harvest.json_api import json_bytes, write_json
 from generator.problems import Problem
 from generator.publish.harvest.temporal import Periods, coverage
 
@@ -114,8 +115,7 @@ def catalog(p: Portfolio, downloads: Downloads, periods: Periods | None = None) 
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
-    from jsonschema import Draft4Validator
+def _schemas() -> tuple[dict[str, Any], Any]:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
@@ -124,20 +124,78 @@ def _validator() -> Any:
     registry = Registry().with_resources(
         (schema["id"].rstrip("#"), Resource.from_contents(schema, default_specification=DRAFT4))
         for schema in schemas.values())
-    return Draft4Validator(schemas["catalog.json"], registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+    return schemas, registry
 
 
-def check(document: dict[str, Any]) -> list[str]:
-    """Every way the document breaks the POD 1.1 schema, as "path: message" lines (empty: valid)."""
-    errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+@lru_cache(maxsize=2)
+def _validator(part: str = "catalog") -> Any:
+    """The catalogue's validator, or ("dataset") the one its `dataset` items are checked with."""
+    from jsonschema import Draft4Validator
+
+    schemas, registry = _schemas()
+    schema = schemas["catalog.json"]
+    if part == "dataset":  # the items' schema, its reference made absolute (a root $ref ignores the id beside it)
+        from urllib.parse import urljoin
+
+        items = dict(schema["properties"]["dataset"]["items"])
+        items["$ref"] = urljoin(schema["id"], items["$ref"])
+        schema = {"$schema": schema["$schema"], **items}
+    return Draft4Validator(schema, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+@lru_cache(maxsize=1)
+def _checker_version() -> str:
+    """What a verdict depends on beside the entry: jsonschema's version and the formats it can check."""
+    from importlib.metadata import version
+
+    from jsonschema import Draft4Validator
+
+    return f"{version('jsonschema')} {sorted(Draft4Validator.FORMAT_CHECKER.checkers)}"
+
+
+Found = list[tuple[list[Any], str]]  # (absolute path, message) of each error
+
+
+def _lines(found: Found) -> list[str]:
+    ordered = sorted(found, key=lambda e: list(map(str, e[0])))  # stable: ties keep the validator's order
+    return [f"{'/'.join(map(str, path)) or '(root)'}: {message}" for path, message in ordered]
+
+
+def check(document: dict[str, Any], parts: Any = None) -> list[str]:
+    """Every way the document breaks the POD 1.1 schema, as "path: message" lines (empty: valid).
+
+    The catalogue's own keys are checked each time; each dataset entry on its own (the schema checks
+    entries one by one and none against another), its verdict kept in `parts` (build.cache.Parts) by
+    the hash of the entry and of what checks it: the lines equal those of checking the whole document.
+    """
+    entries = document.get("dataset") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        return _lines([(list(e.absolute_path), e.message) for e in _validator().iter_errors(document)])
+    found: Found = [(list(e.absolute_path), e.message)
+                    for e in _validator().iter_errors({**document, "dataset": []})]
+    from generator.build.cache import key as cache_key
+
+    for i, entry in enumerate(entries):
+        mark = cache_key("pod-1.1-entry", _checker_version(), hashlib.sha256(json_bytes(entry)).hexdigest()) \
+            if parts is not None else ""
+        verdict = parts.get(mark) if parts is not None else None
+        if not isinstance(verdict, list):
+            verdict = [[list(e.absolute_path), e.message] for e in _validator("dataset").iter_errors(entry)]
+            if parts is not None:
+                parts.put(mark, verdict)
+        found += [(["dataset", i, *path], str(message)) for path, message in verdict]
+    return _lines(found)
 
 
 OWN_CORES = False
 
 
 def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
-    errors = check(write(job.portfolio, job.site, job.downloads, job.periods))
+    from generator.build.cache import Parts
+
+    verdicts = Parts(job.cache, "pod-1.1-verdicts")
+    errors = check(write(job.portfolio, job.site, job.downloads, job.periods), verdicts)
+    verdicts.save()
     if not errors:
         return [], []
     return [Problem("site/data.json", "data.json không hợp lệ theo Project Open Data 1.1.",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+import orjson
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -16,10 +18,33 @@ if TYPE_CHECKING:
     from generator.publish.harvest import Job
 
 
+def json_bytes(data: Any) -> bytes:
+    """The portal's JSON files: sorted keys, two-space indent, UTF-8 text unescaped, a final newline; the
+    same input gives the same bytes. orjson writes it several times faster than the standard library and
+    the same text, but for floats in exponent form (1e-05 is written 0.00001: the same number); what
+    orjson cannot write (an integer beyond 64 bits, a Decimal) falls back to the standard library."""
+    try:
+        return orjson.dumps(data, option=_ORJSON) + b"\n"
+    except TypeError:  # orjson.JSONEncodeError
+        return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+_ORJSON = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file, making its folder only when it is missing (each call costs on a slow filesystem)."""
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data)
+
+
 def write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Sorted keys and fixed separators: the same input gives the same bytes.
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_bytes(path, json_bytes(data))
 
 
 def portal_info(p: Portfolio) -> dict[str, Any]:

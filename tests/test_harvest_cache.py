@@ -1,0 +1,92 @@
+"""The harvesting outputs made from cached per-dataset parts: what they publish and what their checks find is
+what making them from scratch gives, and a damaged part of the cache is never trusted."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from conftest import ROOT
+from generator.build.cache import Cache, Parts
+from generator.publish import urls
+from generator.publish.downloads import conversions
+from generator.publish.harvest import datajson
+from standards_site import publish
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return publish(ROOT, tmp_path_factory.mktemp("harvest-cache") / "site")
+
+
+def whole(document: dict) -> list[str]:
+    """What checking the whole document at once finds (the reference the per-entry check must equal)."""
+    found = [(list(e.absolute_path), e.message) for e in datajson._validator().iter_errors(document)]
+    return datajson._lines(found)
+
+
+def broken(document: dict) -> dict:
+    doc = copy.deepcopy(document)
+    doc["dataset"][0]["contactPoint"]["hasEmail"] = "khong-phai-email"
+    del doc["dataset"][1]["publisher"]
+    doc["dataset"][2]["distribution"][0]["mediaType"] = 7
+    doc["dataset"][-1]["title"] = ""
+    doc["conformsTo"] = "https://example.org/not-pod"
+    del doc["@type"]  # @type depends on @context: a catalogue-level error beside the entries'
+    doc["dataset"].append({"identifier": "x"})
+    return doc
+
+
+def test_per_entry_verdicts_equal_checking_the_whole_document(out, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    for document in (out.data_json, broken(out.data_json)):
+        expected = whole(document)
+        assert datajson.check(document) == expected
+        first = Parts(cache, "pod")
+        assert datajson.check(document, first) == expected  # verdicts made and kept
+        first.save()
+        again = Parts(cache, "pod")
+        assert datajson.check(document, again) == expected  # verdicts from the cache
+        assert again.hits == len(document["dataset"]) and again.misses == 0
+    assert any(e.startswith("dataset/0/contactPoint/hasEmail") for e in expected)
+    assert any(e.startswith("(root)") or e.startswith("conformsTo") for e in expected)
+    assert any(e.startswith(f"dataset/{len(out.data_json['dataset'])}") for e in expected)
+
+
+def test_a_damaged_verdict_is_not_trusted(out, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    document = broken(out.data_json)
+    parts = Parts(cache, "pod")
+    datajson.check(document, parts)
+    parts.save()
+    stored = tmp_path / "cache" / "parts" / "pod.txt"
+    lines = stored.read_bytes().split(b"\n")
+    # Make the broken first entry's verdict say "valid" (hash kept: the hash no longer matches),
+    # and cut another line short.
+    target = next(i for i, line in enumerate(lines) if b"hasEmail" in line)
+    key, digest, _ = lines[target].split(b"\t", 2)
+    lines[target] = key + b"\t" + digest + b"\t[]"
+    lines[0] = lines[0][:30]
+    stored.write_bytes(b"\n".join(lines))
+    again = Parts(cache, "pod")
+    assert datajson.check(document, again) == whole(document)
+    assert again.misses >= 2
+    again.save()
+    assert Parts(cache, "pod").get(key.decode()) is not None  # made again and kept
+
+
+def test_the_build_keeps_data_json_verdicts(out, tmp_path):
+    """publish() uses the cache and the file it writes is the same with or without it."""
+    from generator.publish.harvest import Job
+
+    site = tmp_path / "site"
+    cache = Cache(tmp_path / "cache")
+    job = Job(out.portfolio, site, out.downloads, None, {}, conversions.periods(out.conversions), cache)
+    assert datajson.publish(job) == ([], [])
+    first = (site / urls.DATA_JSON).read_bytes()
+    assert json.loads(first) == out.data_json
+    assert (tmp_path / "cache" / "parts").is_dir()
+    assert datajson.publish(job) == ([], [])
+    assert (site / urls.DATA_JSON).read_bytes() == first
