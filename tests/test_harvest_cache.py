@@ -12,7 +12,8 @@ from conftest import ROOT
 from generator.build.cache import Cache, Parts
 from generator.publish import urls
 from generator.publish.downloads import conversions
-from generator.publish.harvest import datajson
+from generator.publish.harvest import datajson, dcat
+from generator.publish.harvest.dcat import serialise
 from standards_site import publish
 
 
@@ -90,3 +91,63 @@ def test_the_build_keeps_data_json_verdicts(out, tmp_path):
     assert (tmp_path / "cache" / "parts").is_dir()
     assert datajson.publish(job) == ([], [])
     assert (site / urls.DATA_JSON).read_bytes() == first
+
+
+# --- DCAT-AP -----------------------------------------------------------------------------------------
+
+def dcat_files(site) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "dcat").rglob("*")) if p.is_file()}
+
+
+def test_dcat_from_cached_parts_is_what_a_fresh_write_gives(out, tmp_path):
+    periods = conversions.periods(out.conversions)
+    fresh = tmp_path / "fresh"
+    dcat.write(out.portfolio, fresh, out.downloads, periods)
+    cache = Cache(tmp_path / "cache")
+    for run in ("cold", "warm"):
+        parts = Parts(cache, "dcat")
+        site = tmp_path / run
+        published = dcat.write(out.portfolio, site, out.downloads, periods, parts)
+        parts.save()
+        assert dcat_files(site) == dcat_files(fresh), run
+        assert (parts.hits, parts.misses) == ((0, len(out.portfolio.datasets)) if run == "cold"
+                                              else (len(out.portfolio.datasets), 0))
+        assert set(published.turtle_sha256) == {d.id for d in out.portfolio.datasets}
+    # Only the datasets checked are described again: none was needed to write the files.
+    assert published.datasets._made == {}
+
+
+def test_a_damaged_dcat_part_is_not_trusted(out, tmp_path):
+    periods = conversions.periods(out.conversions)
+    cache = Cache(tmp_path / "cache")
+    parts = Parts(cache, "dcat")
+    dcat.write(out.portfolio, tmp_path / "first", out.downloads, periods, parts)
+    parts.save()
+    stored = tmp_path / "cache" / "parts" / "dcat.txt"
+    text = stored.read_bytes()
+    one = "co-so-kham-chua-benh"
+    assert one.encode() in text
+    stored.write_bytes(text.replace("Cơ sở".encode(), "Cơ sở giả".encode()))  # the hashes no longer match
+    again = Parts(cache, "dcat")
+    dcat.write(out.portfolio, tmp_path / "again", out.downloads, periods, again)
+    assert again.misses >= 1
+    assert dcat_files(tmp_path / "again") == dcat_files(tmp_path / "first")
+
+
+def test_catalogue_pages_from_parts_equal_serialising_the_page(out):
+    """A node two datasets describe differently is written from the union of what they say, as serialising
+    the page's triples would."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    published = dcat.catalog_triples(out.portfolio, out.downloads, conversions.periods(out.conversions))
+    datasets = {k: set(v) for k, v in published.datasets.items()}
+    ids = sorted(datasets)
+    shared = sorted({str(t[0]) for t in datasets[ids[0]]} & {str(t[0]) for t in datasets[ids[1]]})
+    assert shared
+    datasets[ids[1]].add((URIRef(shared[0]), RDFS.comment, Literal("thêm", lang="vi")))
+    changed = dcat.Published(published.catalog, datasets, published._pages)
+    made = serialise._Blocks()
+    ttl, js = serialise._page_blocks(changed, ids, {i: made.part(datasets[i]) for i in ids}, made)
+    assert serialise._turtle_text(ttl) == serialise.turtle(changed.page(ids))
+    assert serialise._jsonld_text(js) == serialise.jsonld(changed.page(ids))

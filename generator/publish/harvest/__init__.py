@@ -50,3 +50,39 @@ def standards() -> tuple[Standard, ...]:
     from generator.publish.harvest import ckan, datajson, dcat, json_api
 
     return (dcat, datajson, ckan, json_api)  # type: ignore[return-value]
+
+
+def fingerprints(p: Portfolio) -> dict[str, str]:
+    """Per dataset id, a digest of everything a standard reads about the dataset beside its downloads: the
+    dataset as loaded (descriptor, files' sizes and hashes, git times), the catalogue (portal, agencies,
+    topics, licences, entries) and the administrative-unit lists. The generator's version is in every cache
+    key (build.cache.key): a change to the code makes all of them new."""
+    import dataclasses
+    import hashlib
+
+    import orjson
+
+    from generator.build.verdicts import folder_digest
+    from generator.portal import units
+
+    def dump(value: Any) -> bytes:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+
+    common = hashlib.sha256(dump(p.catalog))
+    if p.datasets:
+        lists = units.root_of(p.datasets[0]) / units.FOLDER
+        common.update(folder_digest(lists).encode() if lists.is_dir() else b"")
+    out = {}
+    for d in p.datasets:
+        fields = {f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in _VOLATILE}
+        # Where a file was read from changes from build to build (a converted copy in a temporary folder):
+        # its bytes are its hash.
+        fields["resources"] = [{**{f.name: getattr(r, f.name) for f in dataclasses.fields(r) if f.name not in _VOLATILE},
+                                "published": r.source is not None} for r in d.resources]
+        digest = common.copy()
+        digest.update(dump(fields))
+        out[d.id] = digest.hexdigest()
+    return out
+
+
+_VOLATILE = frozenset({"folder", "source", "reading", "layout", "unspecified"})
