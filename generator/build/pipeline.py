@@ -323,13 +323,11 @@ class Plan:
         files.copy(self.portfolio, out)
         if self.portfolio.catalog.portal.function_url:
             forms.copy_assets(out)  # the function's form scripts and styles, from function/static/
-        discovery.write(self.portfolio, out, self.data_history)
+        discovery.write(self.portfolio, out, self.data_history, self.cache)
 
     def zips(self, out: Path, _: dict) -> downloads.Downloads:
         """Each dataset's zipped Data Package and its datapackage.json."""
-        zips = datapackage_zip.write(self.portfolio, out, self.cache)
-        datapackage_zip.write_descriptors(self.portfolio, out)
-        return zips
+        return datapackage_zip.write(self.portfolio, out, self.cache)
 
     def conversions(self, out: Path, _: dict) -> list:
         return conversions.write(self.portfolio, out, previous=self.previous, cache=self.cache)
