@@ -368,5 +368,11 @@ class Plan:
         """A page at each dataset's old id, where no published page is (the pages step's)."""
         redirects.write(self.portfolio, out, redirects.old_ids(self.root), pages=self.site)
 
-    def manifest(self, out: Path, _: dict) -> None:
-        manifest.write(self.portfolio, self.site, into=out)
+    def manifest(self, out: Path, done: dict) -> None:
+        """manifest.json; the files whose hashes the steps made as they wrote them are not read again."""
+        p = self.portfolio
+        known = {urls.resource_file(d, r): (r.sha256, r.size) for d in p.datasets for r in d.resources
+                 if r.source is not None and r.sha256 and r.size is not None}
+        for item in downloads.merge(conversions.downloads(done["conversions"]), done["zips"]).values():
+            known.update({x.path: (x.sha256, x.size) for x in item})
+        manifest.write(p, self.site, into=out, known=known)
