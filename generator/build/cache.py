@@ -196,8 +196,20 @@ class Parts:
         return None
 
     def put(self, part_key: str, value: Any) -> None:
-        # One line per part: JSON escapes every newline and tab inside the value.
-        self._kept[part_key] = orjson.dumps(value)
+        """Keep `value` (JSON: what orjson writes) under `part_key`; a value it cannot write is not kept."""
+        try:  # one line per part: JSON escapes every newline and tab inside the value
+            self._kept[part_key] = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            pass
+
+    def made(self, part_key: str, make: Any) -> Any:
+        """The value kept under `part_key`, else `make()` (kept for the next build). A kept value is what
+        `make()` gave as JSON reads it back: tuples are lists, keys are text."""
+        value = self.get(part_key)
+        if value is None:
+            value = make()
+            self.put(part_key, value)
+        return value
 
     def save(self) -> None:
         """Write the parts used or made; a failure to write is no failure of the build."""

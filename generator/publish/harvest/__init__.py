@@ -12,7 +12,9 @@ catalogue, `write()` and `check()`; the build calls `publish(job)` of each in `S
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,6 +35,25 @@ class Job:
     dataset_json: dict[str, dict[str, Any]] = field(default_factory=dict)  # per dataset: fields json_api adds
     periods: Periods = field(default_factory=dict)  # the days each dataset's tables cover (temporal.coverage)
     cache: Any = None  # build.cache.Cache: results of earlier builds a standard may reuse (SHACL verdicts)
+
+    @cached_property
+    def fingerprints(self) -> dict[str, str]:
+        return fingerprints(self.portfolio)
+
+    def part_key(self, part: str, dataset_id: str, *more: Any) -> str:
+        """The cache key of one dataset's `part` of a standard: the dataset and the catalogue
+        (`fingerprints`), its downloads, the days its tables cover, and `more` the part depends on."""
+        from generator.build.cache import key
+
+        return key(part, self.fingerprints[dataset_id],
+                   [dataclasses.astuple(x) for x in self.downloads.get(dataset_id, [])], self.periods.get(dataset_id),
+                   *more)
+
+    def parts(self, name: str) -> Any:
+        """build.cache.Parts of this build's cache (none: every part is made)."""
+        from generator.build.cache import Parts
+
+        return Parts(self.cache, name)
 
 
 class Standard(Protocol):
@@ -57,7 +78,6 @@ def fingerprints(p: Portfolio) -> dict[str, str]:
     dataset as loaded (descriptor, files' sizes and hashes, git times), the catalogue (portal, agencies,
     topics, licences, entries) and the administrative-unit lists. The generator's version is in every cache
     key (build.cache.key): a change to the code makes all of them new."""
-    import dataclasses
     import hashlib
 
     import orjson

@@ -32,14 +32,14 @@ import json
 import re
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from generator.problems import Problem
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
 from generator.publish.downloads.records import Download, Downloads, found
 from generator.publish.harvest import licences
-from generator.publish.harvest.json_api import write_json
+from generator.publish.harvest.json_api import json_bytes, write_bytes
 from generator.publish.harvest.temporal import Periods, coverage
 
 if TYPE_CHECKING:
@@ -214,10 +214,13 @@ STATIC_ACTIONS = ("package_list", "package_search", "package_show", "organizatio
                   "group_list", "group_show", "tag_list", "license_list", "status_show", "help_show")
 
 
-def documents(p: Portfolio, downloads: Downloads, periods: Periods | None = None) -> dict[str, Any]:
-    """site-relative path -> JSON document, for every file this module writes."""
+def documents(p: Portfolio, downloads: Downloads, periods: Periods | None = None,
+              made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> dict[str, Any]:
+    """site-relative path -> JSON document, for every file this module writes. `made(d, make)`: the
+    dataset's package kept from an earlier build, else make() (see `publish`)."""
     created = first_created(p)
-    packages = {d.id: package(p, d, downloads.get(d.id, []), periods, created)
+    made = made or (lambda d, make: make())
+    packages = {d.id: made(d, lambda d=d: package(p, d, downloads.get(d.id, []), periods, created))
                 for d in sorted(p.datasets, key=lambda d: d.id)}
     portal = p.catalog.portal
     by_org: dict[str, list[dict[str, Any]]] = {}
@@ -263,10 +266,19 @@ OWN_CORES = False
 
 
 def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
-    write(job.portfolio, job.site, job.downloads, job.periods)
+    """Each package kept in the build cache by what it depends on (its organisation's first time too)."""
+    created = first_created(job.portfolio)
+    parts = job.parts("ckan-packages")
+    write(job.portfolio, job.site, job.downloads, job.periods,
+          lambda d, make: parts.made(job.part_key("ckan-package", d.id, created.get(d.agency, "")), make))
+    parts.save()
     return [], []
 
 
-def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None) -> None:
-    for path, doc in documents(p, found(p, site) if downloads is None else downloads, periods).items():
-        write_json(site / path, doc)
+def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None,
+          made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> None:
+    written: dict[int, bytes] = {}  # a document at two paths (name and id, with and without .json) made once
+    for path, doc in documents(p, found(p, site) if downloads is None else downloads, periods, made).items():
+        if id(doc) not in written:
+            written[id(doc)] = json_bytes(doc)
+        write_bytes(site / path, written[id(doc)])

@@ -18,7 +18,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from generator import PACKAGE_DIR
 from generator.portal.model import Dataset, Portfolio
@@ -102,15 +102,19 @@ def dataset(p: Portfolio, d: Dataset, extra: list[Download], periods: Periods | 
     return out
 
 
-def catalog(p: Portfolio, downloads: Downloads, periods: Periods | None = None) -> dict[str, Any]:
+def catalog(p: Portfolio, downloads: Downloads, periods: Periods | None = None,
+            made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> dict[str, Any]:
+    """`made(d, make)`: the dataset's entry kept from an earlier build, else make()."""
     base = p.catalog.portal.base_url
+    made = made or (lambda d, make: make())
     return {
         "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
         "@id": base + urls.DATA_JSON,
         "@type": "dcat:Catalog",
         "conformsTo": CONFORMS_TO,
         "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-        "dataset": [dataset(p, d, downloads.get(d.id, []), periods) for d in sorted(p.datasets, key=lambda d: d.id)],
+        "dataset": [made(d, lambda d=d: dataset(p, d, downloads.get(d.id, []), periods))
+                    for d in sorted(p.datasets, key=lambda d: d.id)],
     }
 
 
@@ -193,8 +197,10 @@ OWN_CORES = False
 def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
     from generator.build.cache import Parts
 
-    verdicts = Parts(job.cache, "pod-1.1-verdicts")
-    errors = check(write(job.portfolio, job.site, job.downloads, job.periods), verdicts)
+    entries, verdicts = job.parts("pod-1.1-datasets"), Parts(job.cache, "pod-1.1-verdicts")
+    errors = check(write(job.portfolio, job.site, job.downloads, job.periods,
+                         lambda d, make: entries.made(job.part_key("pod-1.1-dataset", d.id), make)), verdicts)
+    entries.save()
     verdicts.save()
     if not errors:
         return [], []
@@ -202,9 +208,9 @@ def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
                     f"data.json is not valid Project Open Data 1.1: {'; '.join(errors[:20])}", code="data-json")], []
 
 
-def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None
-          ) -> dict[str, Any]:
+def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None,
+          made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> dict[str, Any]:
     """Write site/data.json; return the document (for `check`)."""
-    document = catalog(p, found(p, site) if downloads is None else downloads, periods)
+    document = catalog(p, found(p, site) if downloads is None else downloads, periods, made)
     write_json(site / urls.DATA_JSON, document)
     return document

@@ -6,7 +6,7 @@ import json
 
 import orjson
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
 from generator.portal import units
@@ -124,23 +124,39 @@ OWN_CORES = False
 
 
 def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
-    write(job.portfolio, job.site, job.dataset_json)
+    """Each dataset's JSON kept in the build cache by what it depends on (its quality scores too)."""
+    p, parts = job.portfolio, job.parts("api-datasets")
+
+    def made(d: Dataset, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        scores = {sid: score.to_json() for sid, score in p.quality.get(d.id, {}).items()}
+        return parts.made(job.part_key("api-dataset", d.id, job.dataset_json.get(d.id), scores), make)
+
+    write(p, job.site, job.dataset_json, made)
+    parts.save()
     return [], []
 
 
-def write(p: Portfolio, site: Path, extra: dict[str, dict[str, Any]] | None = None) -> None:
-    """`extra`: per dataset id, fields the download and metadata outputs add (package, metadata, conversions)."""
+def write(p: Portfolio, site: Path, extra: dict[str, dict[str, Any]] | None = None,
+          made: Callable[[Dataset, Callable[[], dict[str, Any]]], dict[str, Any]] | None = None) -> None:
+    """`extra`: per dataset id, fields the download and metadata outputs add (package, metadata, conversions);
+    `made(d, make)`: the dataset's document kept from an earlier build, else make()."""
     write_json(site / urls.CATALOG_JSON, {
         "portal": portal_info(p),
         "count": len(p.datasets),
         "datasets": [summary(p, d) for d in sorted(p.datasets, key=lambda d: d.id)],
     })
     for d in p.datasets:
-        doc = detail(p, d)
-        added = dict((extra or {}).get(d.id, {}))
-        per_resource = added.pop("conversions", {}) or {}
-        for r in doc["resources"]:
-            if r["name"] in per_resource:
-                r["conversions"] = per_resource[r["name"]]
-        doc.update(added)
-        write_json(site / urls.dataset_json(d.id), doc)
+        make = lambda d=d: document(p, d, (extra or {}).get(d.id, {}))  # noqa: E731
+        write_json(site / urls.dataset_json(d.id), made(d, make) if made else make())
+
+
+def document(p: Portfolio, d: Dataset, extra: dict[str, Any]) -> dict[str, Any]:
+    """api/v1/datasets/<id>.json: `detail` and what the downloads add (`extra`)."""
+    doc = detail(p, d)
+    added = dict(extra)
+    per_resource = added.pop("conversions", {}) or {}
+    for r in doc["resources"]:
+        if r["name"] in per_resource:
+            r["conversions"] = per_resource[r["name"]]
+    doc.update(added)
+    return doc

@@ -7,7 +7,6 @@ literal: there are no blank nodes.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
@@ -19,7 +18,7 @@ from rdflib import Literal, URIRef
 
 from generator.portal.model import Portfolio
 from generator.publish import urls
-from generator.publish.downloads.records import Download, Downloads, found
+from generator.publish.downloads.records import Downloads, found
 from generator.publish.harvest.dcat.graph import Published, Triples, catalog_triples
 from generator.publish.harvest.dcat.vocabulary import HYDRA, PREFIXES, RDF_TYPE, XSD
 
@@ -152,40 +151,30 @@ def _valid(part: Any) -> bool:
                                           for x in part)
 
 
-def part_key(fingerprint: str, extra: list[Download], period: Any) -> str:
-    """What one dataset's DCAT depends on: the dataset and catalogue (harvest.fingerprints), its downloads
-    and the days its tables cover."""
-    from generator.build.cache import key
-
-    return key("dcat-dataset", fingerprint, [dataclasses.astuple(x) for x in extra], period)
-
-
 def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
-          periods: dict[str, tuple[str, str]] | None = None, parts: Any = None) -> Published:
+          periods: dict[str, tuple[str, str]] | None = None, parts: Any = None, marks: dict[str, str] | None = None
+          ) -> Published:
     """Write the catalogue and each dataset in Turtle and JSON-LD; return the triples (for `check`).
 
     `parts` (build.cache.Parts): each dataset's serialised blocks from earlier builds, by the hash of what
-    it depends on (`part_key`); the datasets not found there are described and serialised, and kept. The
+    it depends on (`marks`: dataset id -> harvest.Job.part_key); the datasets not found there are described and serialised, and kept. The
     catalogue's pages are put together from the datasets' blocks: a subject several datasets describe
     alike is written once, one they describe differently (none today) from the union of their triples.
     """
-    from generator.publish.harvest import fingerprints
     from generator.publish.harvest.json_api import write_bytes
 
     downloads = found(p, site) if downloads is None else downloads
     published = catalog_triples(p, downloads, periods)
-    marks = fingerprints(p) if parts is not None else {}
+    keep = parts is not None and marks is not None
     made = _Blocks()
     serialised: dict[str, Part] = {}
     (site / "dcat" / "datasets").mkdir(parents=True, exist_ok=True)
     for dataset_id in published.datasets:
-        mark = part_key(marks[dataset_id], downloads.get(dataset_id, []), (periods or {}).get(dataset_id)) \
-            if parts is not None else ""
-        part = parts.get(mark) if parts is not None else None
+        part = parts.get(marks[dataset_id]) if keep else None
         if not _valid(part):
             part = made.part(published.datasets[dataset_id])
-            if parts is not None:
-                parts.put(mark, part)
+            if keep:
+                parts.put(marks[dataset_id], part)
         serialised[dataset_id] = part
         ttl = _turtle_text([x[1] for x in part])
         published.turtle_sha256[dataset_id] = hashlib.sha256(ttl).hexdigest()
