@@ -45,9 +45,16 @@ class Job:
         (`fingerprints`), its downloads, the days its tables cover, and `more` the part depends on."""
         from generator.build.cache import key
 
-        return key(part, self.fingerprints[dataset_id],
-                   [dataclasses.astuple(x) for x in self.downloads.get(dataset_id, [])], self.periods.get(dataset_id),
+        return key(part, self.fingerprints[dataset_id], self._downloads_of(dataset_id), self.periods.get(dataset_id),
                    *more)
+
+    @cached_property
+    def _downloads(self) -> dict[str, list[list[Any]]]:
+        return {i: [[getattr(x, f.name) for f in dataclasses.fields(x)] for x in items]
+                for i, items in self.downloads.items()}
+
+    def _downloads_of(self, dataset_id: str) -> list[list[Any]]:
+        return self._downloads.get(dataset_id, [])
 
     def parts(self, name: str) -> Any:
         """build.cache.Parts of this build's cache (none: every part is made)."""
