@@ -188,3 +188,36 @@ def test_every_standard_from_the_cache_publishes_the_same_bytes(out, tmp_path):
         lines = [line.split(b"\t", 2) for line in path.read_bytes().split(b"\n") if line]
         path.write_bytes(b"\n".join(k + b"\t" + h + b"\t" + v.replace(b'"', b'"x', 1) for k, h, v in lines))
     assert publish_all(out, tmp_path / "damaged", cache) == fresh
+
+
+# --- the whole build ----------------------------------------------------------------------------------
+
+def test_a_build_from_damaged_parts_is_the_fresh_build(tmp_path):
+    """Every file of kept parts damaged one way or another (a value altered, a line cut short, a line or the
+    whole file gone): the build publishes what a build without a cache does, and repairs the parts."""
+    from conftest import copy_portal
+    from generator.build import pipeline
+    from test_incremental_build import DATASETS, _assert_identical
+
+    root = copy_portal(tmp_path / "portal", DATASETS)
+    cache = Cache(tmp_path / "cache")
+    pipeline.build(root, tmp_path / "first", cache=cache)
+    kept = sorted((tmp_path / "cache" / "parts").glob("*.txt"))
+    assert {p.stem for p in kept} >= {"dcat-datasets", "ckan-packages", "api-datasets", "pod-1.1-datasets",
+                                      "pod-1.1-verdicts", "table-chunks", "dcat-shacl"}
+    for i, path in enumerate(kept):
+        lines = path.read_bytes().split(b"\n")
+        how = i % 4
+        if how == 0:
+            lines = [line.replace(b'"', b'"!', 1) for line in lines]  # every value altered, its hash kept
+        elif how == 1:
+            lines = [line[: len(line) // 2] for line in lines]
+        elif how == 2:
+            lines = lines[1:]
+        path.write_bytes(b"\n".join(lines) if how != 3 else b"")
+    pipeline.build(root, tmp_path / "from-damaged", cache=cache)
+    pipeline.build(root, tmp_path / "fresh", cache=Cache(None))
+    _assert_identical(tmp_path / "fresh", tmp_path / "from-damaged", "damaged parts")
+    for path in kept:
+        parts = Parts(cache, path.stem)
+        assert parts._stored and all(parts.get(k) is not None for k in list(parts._stored)), path.name

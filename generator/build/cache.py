@@ -79,24 +79,6 @@ class Entry:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.folder / name, target)
 
-    def copy_checked(self, name: str, target: Path) -> bool:
-        """Copy one file of an entry got with `check=False`, its hash checked on the way (one read of it): False,
-        and nothing left at `target`, when it is missing or altered (the entry is then deleted)."""
-        try:
-            data = (self.folder / name).read_bytes()
-            if hashlib.sha256(data).hexdigest() != self.files.get(name):
-                raise ValueError("altered")
-            try:
-                target.write_bytes(data)
-            except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            return True
-        except (OSError, ValueError):
-            target.unlink(missing_ok=True)
-            shutil.rmtree(self.folder, ignore_errors=True)
-            return False
-
 
 class Cache:
     def __init__(self, folder: Path | None):
@@ -113,7 +95,7 @@ class Cache:
 
     def get(self, entry_key: str, check: bool = True) -> Entry | None:
         """The entry, every file's hash checked; None when missing or damaged (a damaged one is deleted).
-        `check=False`: the files are checked as they are copied out (`Entry.copy_checked`), one read each."""
+        `check=False`: the caller checks each file's hash as it reads it (one read: publish.downloads.records.copy)."""
         if self.folder is None:
             return None
         where = self._where(entry_key)

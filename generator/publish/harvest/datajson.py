@@ -195,9 +195,7 @@ OWN_CORES = False
 
 
 def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
-    from generator.build.cache import Parts
-
-    entries, verdicts = job.parts("pod-1.1-datasets"), Parts(job.cache, "pod-1.1-verdicts")
+    entries, verdicts = job.parts("pod-1.1-datasets"), job.parts("pod-1.1-verdicts")
     errors = check(write(job.portfolio, job.site, job.downloads, job.periods,
                          lambda d, make: entries.made(job.part_key("pod-1.1-dataset", d.id), make)), verdicts)
     entries.save()

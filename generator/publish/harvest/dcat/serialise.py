@@ -157,9 +157,10 @@ def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
     """Write the catalogue and each dataset in Turtle and JSON-LD; return the triples (for `check`).
 
     `parts` (build.cache.Parts): each dataset's serialised blocks from earlier builds, by the hash of what
-    it depends on (`marks`: dataset id -> harvest.Job.part_key); the datasets not found there are described and serialised, and kept. The
-    catalogue's pages are put together from the datasets' blocks: a subject several datasets describe
-    alike is written once, one they describe differently (none today) from the union of their triples.
+    it depends on (`marks`: dataset id -> harvest.Job.part_key); the datasets not found there are described,
+    serialised and kept. The catalogue's pages are put together from the datasets' blocks: a subject
+    several datasets describe alike is written once, one they describe differently (none today) from the
+    union of their triples.
     """
     from generator.publish.harvest.json_api import write_bytes
 
