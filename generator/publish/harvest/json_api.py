@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-
-import orjson
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
+
+import orjson
 
 from generator.portal import units
 from generator.portal.model import Dataset, Portfolio
