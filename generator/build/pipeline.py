@@ -334,8 +334,12 @@ class Plan:
 
     def _job(self, out: Path, done: dict) -> harvest.Job:
         p, made, zips = self.portfolio, done["conversions"], done["zips"]
+        per_dataset: dict[str, list] = {}
+        for c in made:
+            per_dataset.setdefault(c.dataset, []).append(c)
         return harvest.Job(p, out, downloads.merge(conversions.downloads(made), zips), self.previous,
-                           {d.id: downloads.dataset_json_fields(p, d.id, made, zips) for d in p.datasets},
+                           {d.id: downloads.dataset_json_fields(p, d.id, per_dataset.get(d.id, []), zips)
+                            for d in p.datasets},
                            conversions.periods(made), self.cache)
 
     def standards(self, out: Path, done: dict) -> list[Problem]:

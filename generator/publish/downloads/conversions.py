@@ -553,8 +553,11 @@ def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int |
             cache.put(cache.key("conversions", table_key), _record(c, table_key),
                       {f.format: site / f.path for f in c.files})
     ordered = [results[k] for k in keys]
+    per_dataset: dict[str, list[Conversion]] = {}
+    for c in ordered:
+        per_dataset.setdefault(c.dataset, []).append(c)
     for d in p.datasets:
-        mine = [c for c in ordered if c.dataset == d.id]
+        mine = per_dataset.get(d.id)
         if mine:
             write_record(site, d.id, {c.resource: _record(c, keys[(d.id, c.resource)]) for c in mine})
     return ordered

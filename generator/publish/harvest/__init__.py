@@ -43,18 +43,20 @@ class Job:
     def part_key(self, part: str, dataset_id: str, *more: Any) -> str:
         """The cache key of one dataset's `part` of a standard: the dataset and the catalogue
         (`fingerprints`), its downloads, the days its tables cover, and `more` the part depends on."""
+        import hashlib
+
+        import orjson
+
         from generator.build.cache import key
 
-        return key(part, self.fingerprints[dataset_id], self._downloads_of(dataset_id), self.periods.get(dataset_id),
-                   *more)
+        inputs = orjson.dumps([self._downloads.get(dataset_id, []), self.periods.get(dataset_id), *more],
+                              option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+        return key(part, self.fingerprints[dataset_id], hashlib.sha256(inputs).hexdigest())
 
     @cached_property
     def _downloads(self) -> dict[str, list[list[Any]]]:
         return {i: [[getattr(x, f.name) for f in dataclasses.fields(x)] for x in items]
                 for i, items in self.downloads.items()}
-
-    def _downloads_of(self, dataset_id: str) -> list[list[Any]]:
-        return self._downloads.get(dataset_id, [])
 
     def parts(self, name: str) -> Any:
         """build.cache.Parts of this build's cache (none: every part is made)."""
