@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from generator import __version__
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -36,7 +38,10 @@ ENTRY = "entry.json"
 # Libraries whose verdicts or bytes the cache keeps (checks, conversions, pages): an upgrade of one makes every
 # key new, as a change to the generator does.
 LIBRARIES = ("frictionless", "pyshacl", "rdflib", "jsonschema", "pyarrow", "openpyxl", "python-calamine", "mkdocs",
-             "mkdocs-material", "jinja2", "markdown", "pymdown-extensions", "vl-convert-python", "orjson", "pyyaml")
+             "mkdocs-material", "jinja2", "markdown", "pymdown-extensions", "vl-convert-python", "orjson", "pyyaml",
+             # jsonschema checks a format only where its library is installed (`format: uri` needs rfc3987)
+             "rfc3987", "rfc3986-validator", "rfc3339-validator", "jsonpointer", "uri-template", "isoduration",
+             "fqdn", "idna", "webcolors")
 
 
 def libraries() -> str:
@@ -110,15 +115,17 @@ class Cache:
         assert self.folder is not None
         return self.folder / entry_key[:2] / entry_key
 
-    def get(self, entry_key: str) -> Entry | None:
-        """The entry, every file's hash checked; None when missing or damaged (a damaged one is deleted)."""
+    def get(self, entry_key: str, check: bool = True) -> Entry | None:
+        """The entry, every file's hash checked; None when missing or damaged (a damaged one is deleted).
+        `check=False`: the caller checks each file's hash as it reads it (one read: publish.downloads.records.copy)."""
         if self.folder is None:
             return None
         where = self._where(entry_key)
         try:
             record = json.loads((where / ENTRY).read_text(encoding="utf-8"))
             files = {str(k): str(v) for k, v in record["files"].items()}
-            if record["key"] != entry_key or any(file_digest(where / name) != sha for name, sha in files.items()):
+            if record["key"] != entry_key or (check and any(file_digest(where / name) != sha
+                                                            for name, sha in files.items())):
                 raise ValueError("altered")
             self.hits += 1
             return Entry(where, record["meta"], files)
@@ -151,3 +158,92 @@ class Cache:
         except OSError:  # written meanwhile by another worker (same key, same content), or a full disk
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Parts:
+    """Many small per-dataset results of one step kept in one file of the cache (one open, not one per dataset:
+    a slow filesystem pays for every call), each value with its own sha256.
+
+    `get` checks the value's hash before it is trusted: a damaged or truncated line counts as missing. `save`
+    writes the parts this build used or made (what a build no longer asks for is dropped), under a temporary
+    name renamed into place.
+    """
+
+    def __init__(self, cache: "Cache | None", name: str):
+        self.path = cache.folder / "parts" / f"{name}.txt" if cache is not None and cache.folder is not None else None
+        self._stored: dict[str, tuple[str, bytes]] = {}
+        self._kept: dict[str, bytes] = {}
+        self.hits = self.misses = 0
+        if self.path is not None:
+            try:
+                data = self.path.read_bytes()
+            except OSError:
+                data = b""
+            for line in data.split(b"\n"):
+                fields = line.split(b"\t", 2)
+                if len(fields) == 3:
+                    self._stored[fields[0].decode("ascii", "replace")] = (fields[1].decode("ascii", "replace"), fields[2])
+
+    def get(self, part_key: str) -> Any:
+        """The value stored under `part_key`, or None (missing, or damaged: its hash does not match)."""
+        found = self._stored.get(part_key)
+        if found is not None and hashlib.sha256(found[1]).hexdigest() == found[0]:
+            try:
+                value = orjson.loads(found[1])
+            except ValueError:
+                value = None
+            if value is not None:
+                self._kept[part_key] = found[1]
+                self.hits += 1
+                return value
+        self.misses += 1
+        return None
+
+    def put(self, part_key: str, value: Any) -> None:
+        """Keep `value` (JSON: what orjson writes) under `part_key`; a value it cannot write is not kept."""
+        try:  # one line per part: JSON escapes every newline and tab inside the value
+            self._kept[part_key] = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            pass
+
+    def made(self, part_key: str, make: Any) -> Any:
+        """The value kept under `part_key`, else `make()` (kept for the next build). A kept value is what
+        `make()` gave as JSON reads it back: tuples are lists, keys are text."""
+        value = self.get(part_key)
+        if value is None:
+            value = make()
+            self.put(part_key, value)
+        return value
+
+    def save(self) -> None:
+        """Write the parts used or made; a failure to write is no failure of the build."""
+        if self.path is None or (set(self._kept) == set(self._stored) and not self.misses):
+            return
+        lines = [k.encode("ascii") + b"\t" + hashlib.sha256(v).hexdigest().encode("ascii") + b"\t" + v
+                 for k, v in sorted(self._kept.items())]
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            tmp = Path(name)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(b"\n".join(lines) + b"\n")
+            os.replace(tmp, self.path)
+        except OSError:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+
+
+class EntryParts:
+    """The `Parts` interface over cache entries (a folder each, renamed into place): for results made in
+    several processes at once, where one parts file would keep only the last writer's."""
+
+    def __init__(self, cache: "Cache"):
+        self.cache = cache
+
+    def get(self, part_key: str) -> Any:
+        hit = self.cache.get(part_key)
+        return None if hit is None else hit.meta
+
+    def put(self, part_key: str, value: Any) -> None:
+        self.cache.put(part_key, value)

@@ -321,21 +321,23 @@ class Plan:
         files.copy(self.portfolio, out)
         if self.portfolio.catalog.portal.function_url:
             forms.copy_assets(out)  # the function's form scripts and styles, from function/static/
-        discovery.write(self.portfolio, out, self.data_history)
+        discovery.write(self.portfolio, out, self.data_history, self.cache)
 
     def zips(self, out: Path, _: dict) -> downloads.Downloads:
         """Each dataset's zipped Data Package and its datapackage.json."""
-        zips = datapackage_zip.write(self.portfolio, out, self.cache)
-        datapackage_zip.write_descriptors(self.portfolio, out)
-        return zips
+        return datapackage_zip.write(self.portfolio, out, self.cache)
 
     def conversions(self, out: Path, _: dict) -> list:
         return conversions.write(self.portfolio, out, previous=self.previous, cache=self.cache)
 
     def _job(self, out: Path, done: dict) -> harvest.Job:
         p, made, zips = self.portfolio, done["conversions"], done["zips"]
+        per_dataset: dict[str, list] = {}
+        for c in made:
+            per_dataset.setdefault(c.dataset, []).append(c)
         return harvest.Job(p, out, downloads.merge(conversions.downloads(made), zips), self.previous,
-                           {d.id: downloads.dataset_json_fields(p, d.id, made, zips) for d in p.datasets},
+                           {d.id: downloads.dataset_json_fields(p, d.id, per_dataset.get(d.id, []), zips)
+                            for d in p.datasets},
                            conversions.periods(made), self.cache)
 
     def standards(self, out: Path, done: dict) -> list[Problem]:
@@ -368,5 +370,11 @@ class Plan:
         """A page at each dataset's old id, where no published page is (the pages step's)."""
         redirects.write(self.portfolio, out, redirects.old_ids(self.root), pages=self.site)
 
-    def manifest(self, out: Path, _: dict) -> None:
-        manifest.write(self.portfolio, self.site, into=out)
+    def manifest(self, out: Path, done: dict) -> None:
+        """manifest.json; the files whose hashes the steps made as they wrote them are not read again."""
+        p = self.portfolio
+        known = {urls.resource_file(d, r): (r.sha256, r.size) for d in p.datasets for r in d.resources
+                 if r.source is not None and r.sha256 and r.size is not None}
+        for item in downloads.merge(conversions.downloads(done["conversions"]), done["zips"]).values():
+            known.update({x.path: (x.sha256, x.size) for x in item})
+        manifest.write(p, self.site, into=out, known=known)

@@ -8,9 +8,8 @@ runs the same validators, and names the descriptor key that made them invalid.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from generator.problems import Problems
 from generator.portal.model import Catalog, Dataset, Portfolio
@@ -36,6 +35,7 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
     datasets that changed and on both cores, and refuses it just the same. `cache`: each dataset's data.json
     verdict is kept under the hash of its record, and its DCAT-AP verdict under its graph, so an unchanged
     record or graph is not validated again."""
+    from generator.build.cache import EntryParts
     from generator.publish.harvest import datajson, dcat
 
     if not datasets:
@@ -45,7 +45,8 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
     # One document for all of them, as the build writes it: an error's path names its dataset's position.
     document = datajson.catalog(Portfolio(catalog, stand_in, "", STAND_IN_TIME, 0), {})
     ordered = sorted(stand_in, key=lambda d: d.id)  # datajson.catalog's order
-    for line in _datajson_check(document, cache):
+    kept = EntryParts(cache) if cache is not None and cache.folder is not None else None
+    for line in datajson.check(document, kept):
         path, _, message = line.partition(": ")
         parts = path.split("/")  # dataset/<position>/<key>/...
         mine = len(parts) > 1 and parts[0] == "dataset" and parts[1].isdigit() and int(parts[1]) < len(ordered)
@@ -90,46 +91,3 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
                            f"the dataset's DCAT-AP metadata would violate the mandatory shapes:\n{text[:2000]}",
                            "sửa giá trị được nêu trong báo cáo (địa chỉ, email, ngày tháng).",
                            "correct the values the report names (addresses, e-mail, dates).", code="dcat-ap")
-
-
-def _datajson_check(document: dict[str, Any], cache: Cache | None) -> list[str]:
-    """datajson.check(document), each dataset's lines from `cache` when its record was validated before.
-
-    The POD schema checks each item of "dataset" on its own (its `items` is a $ref), so a record's errors do
-    not depend on its neighbours: the records not in the cache are validated together, their positions mapped
-    back, and every line sorted as datajson.check sorts them."""
-    from generator.publish.harvest import datajson
-
-    if cache is None or cache.folder is None:
-        return datajson.check(document)
-    records = document["dataset"]
-    keys = [cache.key("datajson-record", json.dumps(r, sort_keys=True, ensure_ascii=False, default=str))
-            for r in records]
-    found: dict[int, list[list[Any]]] = {}
-    for i, entry_key in enumerate(keys):
-        hit = cache.get(entry_key)
-        if hit is not None:
-            found[i] = hit.meta
-    missed = [i for i in range(len(records)) if i not in found]
-    # The catalogue's own lines (not about a record) depend on the rest of the document: kept under it.
-    own_key = cache.key("datajson-catalogue", json.dumps({k: v for k, v in document.items() if k != "dataset"},
-                                                         sort_keys=True, ensure_ascii=False, default=str))
-    own = cache.get(own_key) if not missed else None
-    lines: list[tuple[list[str], str]] = [(parts, line) for parts, line in own.meta] if own is not None else []
-    fresh: dict[int, list[list[Any]]] = {i: [] for i in missed}
-    if own is None:
-        for line in datajson.check({**document, "dataset": [records[i] for i in missed]}):
-            path, _, message = line.partition(": ")
-            parts = [] if path == "(root)" else path.split("/")
-            if len(parts) > 1 and parts[0] == "dataset" and parts[1].isdigit():
-                fresh[missed[int(parts[1])]].append([parts[2:], message])
-            else:
-                lines.append((parts, line))
-        cache.put(own_key, [list(pair) for pair in lines])
-    for i, errors in fresh.items():
-        cache.put(keys[i], errors)
-    for i, errors in {**found, **fresh}.items():
-        for rest, message in errors:
-            parts = ["dataset", str(i), *rest]
-            lines.append((parts, f"{'/'.join(parts)}: {message}"))
-    return [line for _, line in sorted(lines, key=lambda pair: pair[0])]

@@ -15,6 +15,7 @@ replaced without counts; blobs are read through one `git cat-file --batch`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import subprocess
@@ -22,6 +23,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator import i18n
 from generator.portal.gitinfo import iso
@@ -66,8 +68,13 @@ class DataHistory:
     file_dates: dict[tuple[str, str], str] = field(default_factory=dict)  # (dataset id, path) -> ISO time
 
 
-def read(root: Path, p: Portfolio) -> DataHistory:
-    """The history of every dataset of `p` (empty outside git)."""
+def read(root: Path, p: Portfolio, cache: Any = None) -> DataHistory:
+    """The history of every dataset of `p` (empty outside git). What a change did to a table is kept in
+    `cache` (build.cache.Cache; default: the portal's, as the build finds it) by the blobs compared: git
+    names a version by its content, so a kept comparison is never stale."""
+    from generator.build.cache import Cache, Parts, folder_for
+
+    parts = Parts(cache if cache is not None else Cache(folder_for(root)), "history")
     out = DataHistory()
     by_folder = {d.rel_folder: d for d in p.datasets}
     try:
@@ -95,10 +102,30 @@ def read(root: Path, p: Portfolio) -> DataHistory:
                 out.file_dates.setdefault((d.id, name), when)  # the log runs newest first
                 if len(out.changes.get(d.id, [])) >= HISTORY:
                     continue
-                touched.setdefault(d.id, []).append(_file_change(d, name, old, new, status, blobs))
+                touched.setdefault(d.id, []).append(_kept_change(parts, d, name, old, new, status, blobs))
             for dataset_id, files in touched.items():
                 out.changes.setdefault(dataset_id, []).append(Change(when, sorted(files, key=_order)))
+    parts.save()
     return out
+
+
+def _kept_change(parts: Any, d, name: str, old: str, new: str, status: str, blobs: "_Blobs") -> FileChange:
+    """`_file_change`, from the cache when these two versions were compared the same way before."""
+    from generator.build.cache import key
+
+    resource = next((r for r in d.resources if r.path == name), None)
+    how = [resource.format, resource.sheet, resource.dialect, (resource.schema or {}).get("primaryKey")] \
+        if resource is not None else None
+    mark = key("history", name, old, new, status, how)
+    kept = parts.get(mark)
+    if isinstance(kept, dict):
+        try:
+            return FileChange(**kept)
+        except TypeError:
+            pass
+    change = _file_change(d, name, old, new, status, blobs)
+    parts.put(mark, dataclasses.asdict(change))
+    return change
 
 
 def _order(f: FileChange) -> tuple[bool, str]:

@@ -8,6 +8,7 @@ The pages themselves (dataset, preview, search) are written by site.pages.PageWr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from generator import i18n
 from generator.portal.model import Portfolio
@@ -18,11 +19,12 @@ from generator.portal import units
 from generator.publish.discovery import units_page
 
 
-def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = None) -> None:
+def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = None, cache: Any = None) -> None:
+    """`cache` (build.cache.Cache): the small tables' chunks of earlier builds."""
     i18n.write_messages(site)  # the scripts' English (assets/messages.js)
     search_index.write(p, site)
     lookup.write(p, site)
-    table_chunks.write(p, site)
+    table_chunks.write(p, site, cache)
     dictionary.write(p, site)
     feeds.write(p, site, data_history)
     if p.datasets:  # the administrative-unit look-up page's lists

@@ -23,7 +23,7 @@ types only decide how a column sorts (numbers numerically, text accent-folded).
 
 from __future__ import annotations
 
-import json
+import orjson
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -104,9 +104,9 @@ def sort_order(values: list[str], numeric: bool) -> tuple[list[int], int]:
 
 
 def _dump(path: Path, data: Any) -> int:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
-    return len(text.encode("utf-8"))
+    text = orjson.dumps(data)  # compact, text unescaped: what json.dumps(ensure_ascii=False, separators) writes
+    path.write_bytes(text)
+    return len(text)
 
 
 def write_table(header: list[str], rows: list[list[str]], schema: dict | None, target: Path) -> TableInfo:
@@ -150,6 +150,56 @@ def write_resource(d: Dataset, r: Resource, site: Path) -> TableInfo | None:
     return write_table(header, rows, r.schema, site / urls.preview_dir(d.id, r.name))
 
 
-def write(p: Portfolio, site: Path) -> dict[tuple[str, str], TableInfo]:
-    return {(d.id, r.name): info for d, r in tables(p) if (info := write_resource(d, r, site)) is not None}
+KEPT = 256 * 1024  # bytes of chunks up to which a table's are kept in the build cache (one file for them all)
 
+
+def part_key(r: Resource) -> str:
+    """What a table's chunks depend on: its bytes and how the gate read them (format, sheet, dialect, schema,
+    the reader's decisions)."""
+    from generator.build.cache import key
+
+    return key("table-chunks", r.sha256, r.format, r.sheet, r.dialect, r.schema,
+               r.layout.to_json() if r.layout is not None else None)
+
+
+def _from_part(part: Any, target: Path) -> TableInfo | None:
+    """A table's chunks written from the cache's part ({"files": {name: text}, "meta": TableInfo.meta()})."""
+    from generator.publish.harvest.json_api import write_bytes
+
+    try:
+        files, meta = part["files"], part["meta"]
+        info = TableInfo(meta["header"], meta["titles"], meta["types"], meta["rows"], meta["chunks"],
+                         meta["ordered"], meta["empty"], meta["truncated"])
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            if "/" in name or name.startswith("."):
+                return None
+            write_bytes(target / name, text.encode("utf-8"))
+        return info
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def write(p: Portfolio, site: Path, cache: Any = None) -> dict[tuple[str, str], TableInfo]:
+    """Every table's chunks; the small tables' from `cache` (build.cache.Cache) when it holds them."""
+    from generator.build.cache import Parts
+
+    parts = Parts(cache, "table-chunks") if cache is not None else None
+    out: dict[tuple[str, str], TableInfo] = {}
+    for d, r in tables(p):
+        target = site / urls.preview_dir(d.id, r.name)
+        mark = part_key(r) if parts is not None and r.sha256 else ""
+        part = parts.get(mark) if mark else None
+        info = _from_part(part, target) if part is not None else None
+        if info is None:
+            info = write_resource(d, r, site)
+            if info is not None and mark:
+                names = sorted(x.name for x in target.iterdir())
+                if sum((target / n).stat().st_size for n in names) <= KEPT:
+                    parts.put(mark, {"files": {n: (target / n).read_text(encoding="utf-8") for n in names},
+                                     "meta": info.meta()})
+        if info is not None:
+            out[(d.id, r.name)] = info
+    if parts is not None:
+        parts.save()
+    return out

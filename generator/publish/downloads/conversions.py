@@ -55,7 +55,7 @@ from generator.tables import reader
 from generator.tables.reader import TableReadError
 from generator.publish.downloads import reproducible_zip
 from generator.publish import urls
-from generator.publish.downloads.records import CONVERTED, Download, Downloads, as_json, make
+from generator.publish.downloads.records import CONVERTED, Download, Downloads, as_json, copy, make
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FLAG_LIMIT = 1000  # flagged cells listed per table (all are counted)
@@ -476,7 +476,7 @@ def _record(c: Conversion, table_key: str) -> dict[str, Any]:
 def _reuse(source: Callable[[str], Path], site: Path, d: Dataset, r: Resource, entry: dict[str, Any]
            ) -> Conversion | None:
     """The conversions of an unchanged table copied from `source(format)` (the last site's, or the build
-    cache's), their hashes checked; None when one is missing or altered."""
+    cache's), their hashes checked as they are copied; None when one is missing or altered."""
     try:
         c = Conversion(d.id, r.name, rows=int(entry["rows"]), skipped=dict(entry["skipped"]), error=str(entry["error"]),
                        flags=[Flag(int(a), str(b), str(v), str(why)) for a, b, v, why in entry["flags"]],
@@ -484,10 +484,8 @@ def _reuse(source: Callable[[str], Path], site: Path, d: Dataset, r: Resource, e
                        period=(str(entry["period"][0]), str(entry["period"][1])) if entry.get("period") else None)
         for f in entry["files"]:
             path = urls.converted_file(d.id, r.name, f["format"])
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source(f["format"]), site / path)
-            made = make(site, d.id, (r.name, r.title), f["format"], path)
-            if made.sha256 != f["sha256"]:
+            made = copy(source(f["format"]), site, d.id, (r.name, r.title), f["format"], path, str(f["sha256"]))
+            if made is None:
                 return None  # the old copy was altered: convert again
             c.files.append(made)
         return c
@@ -496,8 +494,13 @@ def _reuse(source: Callable[[str], Path], site: Path, d: Dataset, r: Resource, e
 
 
 def _cached(cache: Any, site: Path, d: Dataset, r: Resource, table_key: str) -> Conversion | None:
-    hit = cache.get(cache.key("conversions", table_key)) if cache is not None else None
-    return _reuse(hit.path, site, d, r, hit.meta) if hit is not None else None
+    hit = cache.get(cache.key("conversions", table_key), check=False) if cache is not None else None
+    if hit is None:
+        return None
+    reused = _reuse(hit.path, site, d, r, hit.meta)
+    if reused is None:  # damaged: never trusted, and made again in its place
+        shutil.rmtree(hit.folder, ignore_errors=True)
+    return reused
 
 
 def _convert_job(job: tuple[str, Dataset, Resource, int, str]) -> Conversion:
@@ -550,8 +553,11 @@ def write(p: Portfolio, site: Path, previous: Path | None = None, workers: int |
             cache.put(cache.key("conversions", table_key), _record(c, table_key),
                       {f.format: site / f.path for f in c.files})
     ordered = [results[k] for k in keys]
+    per_dataset: dict[str, list[Conversion]] = {}
+    for c in ordered:
+        per_dataset.setdefault(c.dataset, []).append(c)
     for d in p.datasets:
-        mine = [c for c in ordered if c.dataset == d.id]
+        mine = per_dataset.get(d.id)
         if mine:
             write_record(site, d.id, {c.resource: _record(c, keys[(d.id, c.resource)]) for c in mine})
     return ordered

@@ -23,7 +23,7 @@ git, mode 0644 (see reproducible_zip).
 from __future__ import annotations
 
 import datetime as dt
-import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,8 @@ from generator.portal.model import Dataset, Portfolio, Resource
 from generator.publish.downloads import reproducible_zip
 from generator.publish import urls
 from generator.publish.downloads.conversions import dataset_epoch
-from generator.publish.downloads.records import Downloads, make
+from generator.publish.downloads.records import Downloads, copy, make
+from generator.publish.harvest.json_api import json_bytes, write_json
 
 DESCRIPTOR = "datapackage.json"
 LICENSE = "LICENSE.txt"
@@ -141,9 +142,10 @@ def readme_text(p: Portfolio, d: Dataset) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_zip(p: Portfolio, d: Dataset, target: Path) -> None:
+def build_zip(p: Portfolio, d: Dataset, target: Path, described: dict[str, Any] | None = None) -> None:
+    """`described`: descriptor(p, d), when the caller has it."""
     entries: dict[str, bytes | Path] = {
-        DESCRIPTOR: (json.dumps(descriptor(p, d), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        DESCRIPTOR: json_bytes(descriptor(p, d) if described is None else described),
         LICENSE: license_text(p, d).encode("utf-8"),
         README: readme_text(p, d).encode("utf-8"),
     }
@@ -155,27 +157,24 @@ def build_zip(p: Portfolio, d: Dataset, target: Path) -> None:
 
 def write(p: Portfolio, site: Path, cache: Any = None) -> Downloads:
     """Write every dataset's zip (copied from `cache`, build/cache.py, when it holds one made from the same
-    files and texts); return their download records."""
+    files and texts, its hash checked as it is copied) and its datapackage.json; return the zips' records."""
     out: Downloads = {}
     for d in p.datasets:
         path = urls.dataset_zip(d.id)
-        entry_key = cache.key("zip", descriptor(p, d), license_text(p, d), readme_text(p, d), dataset_epoch(p, d),
+        described = descriptor(p, d)
+        write_json(site / urls.dataset_descriptor(d.id), described)
+        entry_key = cache.key("zip", described, license_text(p, d), readme_text(p, d), dataset_epoch(p, d),
                               [(r.path, r.sha256) for r in d.resources if not r.is_api and r.source is not None]
                               ) if cache is not None else ""
-        hit = cache.get(entry_key) if cache is not None else None
-        if hit is not None:
-            hit.copy("zip", site / path)
-        else:
-            build_zip(p, d, site / path)
+        hit = cache.get(entry_key, check=False) if cache is not None else None
+        made = copy(hit.path("zip"), site, d.id, None, "zip", path, hit.files.get("zip", "")) if hit is not None else None
+        if made is None:
+            if hit is not None:  # damaged: never trusted, and made again in its place
+                shutil.rmtree(hit.folder, ignore_errors=True)
+            build_zip(p, d, site / path, described)
             if cache is not None:
                 cache.put(entry_key, None, {"zip": site / path})
-        out[d.id] = [make(site, d.id, None, "zip", path)]
+            made = make(site, d.id, None, "zip", path)
+        out[d.id] = [made]
     return out
 
-
-def write_descriptors(p: Portfolio, site: Path) -> None:
-    """Each dataset's datapackage.json next to its published files (linked from the dataset page)."""
-    from generator.publish.harvest.json_api import write_json
-
-    for d in p.datasets:
-        write_json(site / urls.dataset_descriptor(d.id), descriptor(p, d))

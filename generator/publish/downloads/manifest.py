@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,16 +22,29 @@ HASH_CHUNK = 2000  # files per worker task
 
 
 def _published(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
-                  if p.is_file() and p.relative_to(site).as_posix() != MANIFEST)
+    """Every file of the site but the manifest (os.walk reads each folder once, and no file's status: a site
+    holds folders and files only)."""
+    out = []
+    for folder, _, names in os.walk(site):
+        rel = Path(folder).relative_to(site).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        out += [prefix + name for name in names]
+    return sorted(rel for rel in out if rel != MANIFEST)
 
 
-def write(p: Portfolio, site: Path, into: Path | None = None) -> None:
-    """Hash every file of `site` into its manifest.json (written into `into` when given, to be moved there)."""
+def write(p: Portfolio, site: Path, into: Path | None = None, known: dict[str, tuple[str, int]] | None = None
+          ) -> None:
+    """Hash every file of `site` into its manifest.json (written into `into` when given, to be moved there).
+
+    `known`: site path -> (sha256, size) of files the build's steps hashed as they wrote them (the published
+    copies of the agencies' files, the conversions, the zips): not read again."""
+    known = known or {}
     rels = _published(site)
-    hashed = parallel.map_chunks(lambda part: [sha256_file(site / rel) for rel in part], rels, HASH_CHUNK)
+    todo = [rel for rel in rels if rel not in known]
+    hashed = parallel.map_chunks(lambda part: [sha256_file(site / rel) for rel in part], todo, HASH_CHUNK)
+    found = dict(zip(todo, (x for part in hashed for x in part)))
     files = [{"path": rel, "sha256": digest, "size": size}
-             for rel, (digest, size) in zip(rels, (x for part in hashed for x in part))]
+             for rel in rels for digest, size in [known[rel] if rel in known else found[rel]]]
     write_json((into or site) / MANIFEST, {
         "portal": p.catalog.portal.id,
         "base_url": p.catalog.portal.base_url,

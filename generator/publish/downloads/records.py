@@ -67,6 +67,25 @@ def make(site: Path, dataset: str, resource: tuple[str, str] | None, fmt: str, p
     return Download(dataset, resource[0] if resource else None, fmt, path, size, digest, vi, en)
 
 
+def copy(source: Path, site: Path, dataset: str, resource: tuple[str, str] | None, fmt: str, path: str,
+         sha256: str) -> Download | None:
+    """The record of a file made before, copied from `source` to site/path in one read that also checks it:
+    None (and nothing at site/path) when `source` is missing or its bytes are not those of `sha256`."""
+    import hashlib
+
+    from generator.publish.harvest.json_api import write_bytes
+
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return None
+    write_bytes(site / path, data)
+    vi, en = titles(fmt, resource[1] if resource else None)
+    return Download(dataset, resource[0] if resource else None, fmt, path, len(data), sha256, vi, en)
+
+
 def found(p: Portfolio, site: Path) -> Downloads:
     """Every derived file present in the site, by its published path (hashes them: prefer the writers' records)."""
     out: Downloads = {}

@@ -12,7 +12,9 @@ catalogue, `write()` and `check()`; the build calls `publish(job)` of each in `S
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +36,34 @@ class Job:
     periods: Periods = field(default_factory=dict)  # the days each dataset's tables cover (temporal.coverage)
     cache: Any = None  # build.cache.Cache: results of earlier builds a standard may reuse (SHACL verdicts)
 
+    @cached_property
+    def fingerprints(self) -> dict[str, str]:
+        return fingerprints(self.portfolio)
+
+    def part_key(self, part: str, dataset_id: str, *more: Any) -> str:
+        """The cache key of one dataset's `part` of a standard: the dataset and the catalogue
+        (`fingerprints`), its downloads, the days its tables cover, and `more` the part depends on."""
+        import hashlib
+
+        import orjson
+
+        from generator.build.cache import key
+
+        inputs = orjson.dumps([self._downloads.get(dataset_id, []), self.periods.get(dataset_id), *more],
+                              option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+        return key(part, self.fingerprints[dataset_id], hashlib.sha256(inputs).hexdigest())
+
+    @cached_property
+    def _downloads(self) -> dict[str, list[list[Any]]]:
+        return {i: [[getattr(x, f.name) for f in dataclasses.fields(x)] for x in items]
+                for i, items in self.downloads.items()}
+
+    def parts(self, name: str) -> Any:
+        """build.cache.Parts of this build's cache (none: every part is made)."""
+        from generator.build.cache import Parts
+
+        return Parts(self.cache, name)
+
 
 class Standard(Protocol):
     """A harvesting standard as the build sees it."""
@@ -50,3 +80,38 @@ def standards() -> tuple[Standard, ...]:
     from generator.publish.harvest import ckan, datajson, dcat, json_api
 
     return (dcat, datajson, ckan, json_api)  # type: ignore[return-value]
+
+
+def fingerprints(p: Portfolio) -> dict[str, str]:
+    """Per dataset id, a digest of everything a standard reads about the dataset beside its downloads: the
+    dataset as loaded (descriptor, files' sizes and hashes, git times), the catalogue (portal, agencies,
+    topics, licences, entries) and the administrative-unit lists. The generator's version is in every cache
+    key (build.cache.key): a change to the code makes all of them new."""
+    import hashlib
+
+    import orjson
+
+    from generator.build.verdicts import folder_digest
+    from generator.portal import units
+
+    def dump(value: Any) -> bytes:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+
+    common = hashlib.sha256(dump(p.catalog))
+    if p.datasets:
+        lists = units.root_of(p.datasets[0]) / units.FOLDER
+        common.update(folder_digest(lists).encode() if lists.is_dir() else b"")
+    out = {}
+    for d in p.datasets:
+        fields = {f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in _VOLATILE}
+        # Where a file was read from changes from build to build (a converted copy in a temporary folder):
+        # its bytes are its hash.
+        fields["resources"] = [{**{f.name: getattr(r, f.name) for f in dataclasses.fields(r) if f.name not in _VOLATILE},
+                                "published": r.source is not None} for r in d.resources]
+        digest = common.copy()
+        digest.update(dump(fields))
+        out[d.id] = digest.hexdigest()
+    return out
+
+
+_VOLATILE = frozenset({"folder", "source", "reading", "layout", "unspecified"})

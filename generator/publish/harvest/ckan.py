@@ -32,14 +32,14 @@ import json
 import re
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from generator.problems import Problem
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
 from generator.publish.downloads.records import Download, Downloads, found
 from generator.publish.harvest import licences
-from generator.publish.harvest.json_api import write_json
+from generator.publish.harvest.json_api import json_bytes, write_bytes
 from generator.publish.harvest.temporal import Periods, coverage
 
 if TYPE_CHECKING:
@@ -78,15 +78,25 @@ def resource_id(p: Portfolio, dataset_id: str, *parts: str) -> str:
     return _id(f"{p.catalog.portal.base_url}#{dataset_id}/{'/'.join(parts)}")
 
 
-def organization(p: Portfolio, agency_id: str) -> dict[str, Any]:
+def first_created(p: Portfolio) -> dict[str, str]:
+    """Per agency, its first dataset's time (CKAN's form): an organisation's `created`."""
+    out: dict[str, str] = {}
+    for d in p.datasets:
+        if d.created:
+            when = ckan_time(d.created) or ""
+            out[d.agency] = min(out[d.agency], when) if d.agency in out else when
+    return out
+
+
+def organization(p: Portfolio, agency_id: str, created: dict[str, str] | None = None) -> dict[str, Any]:
+    """`created`: first_created(p), when the caller describes many organisations."""
     a = p.catalog.agencies[agency_id]
     url = p.catalog.portal.base_url + urls.agency_page(a.id)
     return {"id": _id(url), "name": a.id, "title": a.name, "display_name": a.name, "description": a.name_en,
             "type": "organization", "is_organization": True, "state": "active", "approval_status": "approved",
             "image_url": "", "image_display_url": "", "url": url,
             # Its first dataset's time, not the build's: an untouched organisation keeps the same bytes.
-            "created": min((ckan_time(d.created) or "" for d in p.datasets if d.agency == a.id and d.created),
-                           default="")}
+            "created": (first_created(p) if created is None else created).get(a.id, "")}
 
 
 def group(p: Portfolio, topic_id: str) -> dict[str, Any]:
@@ -113,7 +123,9 @@ def licence_fields(p: Portfolio, licence_id: str) -> dict[str, Any]:
             "license_url": licence.url if licence else entry.url, "isopen": entry.od_conformance == "approved"}
 
 
-def package(p: Portfolio, d: Dataset, extra: list[Download], periods: Periods | None = None) -> dict[str, Any]:
+def package(p: Portfolio, d: Dataset, extra: list[Download], periods: Periods | None = None,
+            created: dict[str, str] | None = None) -> dict[str, Any]:
+    """`created`: first_created(p), when the caller describes many packages."""
     base = p.catalog.portal.base_url
     page = base + urls.dataset_page(d.id)
     package_id = _id(page)
@@ -150,7 +162,7 @@ def package(p: Portfolio, d: Dataset, extra: list[Download], periods: Periods | 
         "legal_basis": entry.legal_basis, "dcat": base + urls.dcat_dataset(d.id, "ttl"),
         "data_package": base + urls.dataset_zip(d.id), "api": base + urls.dataset_json(d.id),
     }
-    org = organization(p, d.agency)
+    org = organization(p, d.agency, created)
     return {
         "id": package_id,
         "name": d.id,
@@ -202,9 +214,14 @@ STATIC_ACTIONS = ("package_list", "package_search", "package_show", "organizatio
                   "group_list", "group_show", "tag_list", "license_list", "status_show", "help_show")
 
 
-def documents(p: Portfolio, downloads: Downloads, periods: Periods | None = None) -> dict[str, Any]:
-    """site-relative path -> JSON document, for every file this module writes."""
-    packages = {d.id: package(p, d, downloads.get(d.id, []), periods) for d in sorted(p.datasets, key=lambda d: d.id)}
+def documents(p: Portfolio, downloads: Downloads, periods: Periods | None = None,
+              made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> dict[str, Any]:
+    """site-relative path -> JSON document, for every file this module writes. `made(d, make)`: the
+    dataset's package kept from an earlier build, else make() (see `publish`)."""
+    created = first_created(p)
+    made = made or (lambda d, make: make())
+    packages = {d.id: made(d, lambda d=d: package(p, d, downloads.get(d.id, []), periods, created))
+                for d in sorted(p.datasets, key=lambda d: d.id)}
     portal = p.catalog.portal
     by_org: dict[str, list[dict[str, Any]]] = {}
     by_group: dict[str, list[dict[str, Any]]] = {}
@@ -239,7 +256,7 @@ def documents(p: Portfolio, downloads: Downloads, periods: Periods | None = None
         out[urls.ckan_package_show(pkg["id"])] = doc
     for name, pkgs in by_org.items():
         out[urls.ckan_show("organization_show", name)] = envelope(
-            p, "organization_show", _with_counts(organization(p, name), pkgs))
+            p, "organization_show", _with_counts(organization(p, name, created), pkgs))
     for name, pkgs in by_group.items():
         out[urls.ckan_show("group_show", name)] = envelope(p, "group_show", _with_counts(group(p, name), pkgs))
     return out
@@ -249,10 +266,19 @@ OWN_CORES = False
 
 
 def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
-    write(job.portfolio, job.site, job.downloads, job.periods)
+    """Each package kept in the build cache by what it depends on (its organisation's first time too)."""
+    created = first_created(job.portfolio)
+    parts = job.parts("ckan-packages")
+    write(job.portfolio, job.site, job.downloads, job.periods,
+          lambda d, make: parts.made(job.part_key("ckan-package", d.id, created.get(d.agency, "")), make))
+    parts.save()
     return [], []
 
 
-def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None) -> None:
-    for path, doc in documents(p, found(p, site) if downloads is None else downloads, periods).items():
-        write_json(site / path, doc)
+def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None,
+          made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> None:
+    written: dict[int, bytes] = {}  # a document at two paths (name and id, with and without .json) made once
+    for path, doc in documents(p, found(p, site) if downloads is None else downloads, periods, made).items():
+        if id(doc) not in written:
+            written[id(doc)] = json_bytes(doc)
+        write_bytes(site / path, written[id(doc)])

@@ -31,11 +31,10 @@ needs to see their classes.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from generator.problems import Problem
-from generator.publish import urls
-from generator.publish.downloads.files import sha256_file
 from generator.publish.harvest.dcat.graph import Published, catalog_graph, catalog_triples, dataset_triples, iri
 from generator.publish.harvest.dcat.serialise import jsonld, turtle, write
 from generator.publish.harvest.dcat.shacl import SHAPE_FILES, Verdict, check, check_published, shapes
@@ -48,19 +47,32 @@ CHUNK = 100  # datasets per pySHACL run
 
 
 def publish(job: "Job") -> tuple[list[Problem], list[Problem]]:
-    """Write DCAT-AP; check the datasets whose Turtle changed since the last good site and that the build
-    cache does not hold as checked (datasets share no constraint; the catalogue node is always checked)."""
-    published = write(job.portfolio, job.site, job.downloads, job.periods)
+    """Write DCAT-AP (each dataset's serialised parts from the build cache when it holds them); check the
+    datasets whose Turtle the cache does not hold as checked and that changed since the last good site
+    (datasets share no constraint; the catalogue node is always checked)."""
+    from generator.build.cache import Parts
+
     cache = job.cache
-    marks = {i: cache.key("shacl", sha256_file(job.site / urls.dcat_dataset(i, "ttl"))[0])
-             for i in published.changed_since(job.previous, job.site)} if cache is not None else {}
-    unchecked = [i for i, mark in marks.items() if cache.get(mark) is None] if cache is not None \
-        else published.changed_since(job.previous, job.site)
-    verdict = check_published(published, unchecked, CHUNK)
+    parts = job.parts("dcat-datasets")
+    published = write(job.portfolio, job.site, job.downloads, job.periods, parts,
+                      {d.id: job.part_key("dcat-dataset", d.id) for d in job.portfolio.datasets})
+    parts.save()
+    checked = Parts(cache, "dcat-shacl") if cache is not None else None
+    marks = {i: cache.key("shacl", published.turtle_sha256[i]) for i in published.datasets} if cache is not None else {}
+    unknown = [i for i in published.datasets if checked is None or checked.get(marks[i]) is None]
+    unchecked = published.changed_since(job.previous, job.site, unknown)
+    # Nothing but the catalogue node to check: its verdict kept by what the node says (no pySHACL to start).
+    alone = cache.key("shacl-catalogue", hashlib.sha256(turtle(published.catalog_page([]))).hexdigest()) \
+        if cache is not None and not unchecked else ""
+    kept = checked.get(alone) if alone else None
+    verdict = Verdict(True, "", int(kept)) if isinstance(kept, int) else check_published(published, unchecked, CHUNK)
     errors, warnings = [], []
-    if verdict.conforms and cache is not None:
+    if verdict.conforms and checked is not None:
         for i in unchecked:
-            cache.put(marks[i], "conforms")
+            checked.put(marks[i], "conforms")
+        if alone:
+            checked.put(alone, verdict.advice)
+        checked.save()
     if not verdict.conforms:
         errors.append(Problem("site/dcat/catalog.ttl", "siêu dữ liệu DCAT-AP không đạt các ràng buộc bắt buộc.",
                               f"the DCAT-AP metadata violates the mandatory shapes:\n{verdict.report[:4000]}",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import quote
@@ -38,9 +40,9 @@ class _Builder:
 
     def texts(self, s: URIRef, pred: URIRef, vi: str, en: str = "") -> None:
         if vi:
-            self.add(s, pred, Literal(vi, lang="vi"))
+            self.add(s, pred, _text(vi, "vi"))
         if en:
-            self.add(s, pred, Literal(en, lang="en"))
+            self.add(s, pred, _text(en, "en"))
 
     # --- vocabularies -------------------------------------------------------------------------
 
@@ -227,7 +229,7 @@ class _Builder:
         self.texts(ds, DCTERMS.description, d.description.strip() or d.title,
                    d.description_en.strip() or (d.title_en if not d.description.strip() else ""))
         for k in d.keywords:
-            self.add(ds, DCAT.keyword, Literal(k, lang="vi"))
+            self.add(ds, DCAT.keyword, _text(k, "vi"))
         self.add(ds, DCAT.theme, self.theme(topic.theme, (topic.name, topic.name_en)))
         self.add(ds, DCAT.theme, self.topic(topic.id))
         freq = self.frequency(d.frequency or entry.frequency)
@@ -349,6 +351,13 @@ class _Builder:
         return dist
 
 
+@lru_cache(maxsize=1 << 16)
+def _text(value: str, lang: str) -> Literal:
+    # Literals are immutable and rdflib is slow to make them: the labels every dataset repeats are made once.
+    return Literal(value, lang=lang)
+
+
+@lru_cache(maxsize=1 << 16)
 def _datetime(iso: str) -> Literal:
     return Literal(iso, datatype=XSD.dateTime)
 
@@ -378,13 +387,36 @@ def datasets_triples(p: Portfolio, datasets: Iterable[Dataset],
     return b.triples
 
 
+class DatasetTriples(Mapping):
+    """Each dataset's triples (dataset id -> Triples), made when first asked for: a build that writes the
+    files from cached serialised parts asks only for the datasets it checks."""
+
+    def __init__(self, p: Portfolio, downloads: Downloads | None, periods: dict[str, tuple[str, str]] | None):
+        self.p, self.downloads, self.periods = p, downloads or {}, periods
+        self._datasets = {d.id: d for d in sorted(p.datasets, key=lambda d: d.id)}
+        self._made: dict[str, Triples] = {}
+
+    def __getitem__(self, dataset_id: str) -> Triples:
+        if dataset_id not in self._made:
+            d = self._datasets[dataset_id]
+            self._made[dataset_id] = dataset_triples(self.p, d, self.downloads.get(d.id, []), self.periods)
+        return self._made[dataset_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._datasets)
+
+    def __len__(self) -> int:
+        return len(self._datasets)
+
+
 @dataclass
 class Published:
     """What `write` published: the catalogue's own triples and each dataset's (with the nodes it refers to)."""
 
     catalog: Triples
-    datasets: dict[str, Triples]
+    datasets: Mapping[str, Triples]
     _pages: dict[str, str]  # dataset id -> its page URL (the dataset node is <page>#dataset)
+    turtle_sha256: dict[str, str] = field(default_factory=dict)  # dataset id -> sha256 of its published Turtle
 
     def graph(self, only: Iterable[str] | None = None) -> Graph:
         """The catalogue as an rdflib Graph, for `check`.
@@ -398,19 +430,24 @@ class Published:
         g += self.page(list(self.datasets) if only is None else list(only))
         return g
 
-    def page(self, only: list[str]) -> Triples:
-        """The triples of one catalogue page: the catalogue node linking these datasets, and theirs."""
+    def catalog_page(self, only: list[str]) -> Triples:
+        """The catalogue's own triples on one page: its node linking only these datasets."""
         keep = set(only)
         links = {URIRef(f"{base}#dataset"): dataset_id for dataset_id, base in self._pages.items()}
-        out = {t for t in self.catalog if t[1] != DCAT.dataset or links.get(t[2]) in keep}
+        return {t for t in self.catalog if t[1] != DCAT.dataset or links.get(t[2]) in keep}
+
+    def page(self, only: list[str]) -> Triples:
+        """The triples of one catalogue page: the catalogue node linking these datasets, and theirs."""
+        out = self.catalog_page(only)
         for dataset_id in only:
             out |= self.datasets[dataset_id]
         return out
 
-    def changed_since(self, previous_site: Path | None, site: Path) -> list[str]:
-        """Datasets whose published Turtle differs from the last good site's (all when there is none)."""
+    def changed_since(self, previous_site: Path | None, site: Path, among: Iterable[str] | None = None) -> list[str]:
+        """Datasets (of `among`, default all) whose published Turtle differs from the last good site's (all
+        when there is none)."""
         changed = []
-        for dataset_id in self.datasets:
+        for dataset_id in self.datasets if among is None else among:
             rel = urls.dcat_dataset(dataset_id, "ttl")
             old = previous_site / rel if previous_site else None
             if old is None or not old.is_file() or old.read_bytes() != (site / rel).read_bytes():
@@ -422,11 +459,10 @@ def catalog_triples(p: Portfolio, downloads: Downloads | None = None,
                     periods: dict[str, tuple[str, str]] | None = None) -> Published:
     b = _Builder(p, periods)
     c = b.catalog()
-    datasets = {}
     for d in sorted(p.datasets, key=lambda d: d.id):
-        datasets[d.id] = dataset_triples(p, d, (downloads or {}).get(d.id, []), periods)
         b.add(c, DCAT.dataset, URIRef(b.base + urls.dataset_page(d.id) + "#dataset"))
-    return Published(b.triples, datasets, {d.id: b.base + urls.dataset_page(d.id) for d in p.datasets})
+    return Published(b.triples, DatasetTriples(p, downloads, periods),
+                     {d.id: b.base + urls.dataset_page(d.id) for d in p.datasets})
 
 
 def catalog_graph(p: Portfolio, downloads: Downloads | None = None) -> Graph:

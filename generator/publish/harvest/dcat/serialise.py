@@ -7,6 +7,7 @@ literal: there are no blank nodes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -124,61 +125,94 @@ def jsonld(triples: Triples) -> bytes:
     return _jsonld_text([_jsonld_block(s, g[s]) for s in sorted(g, key=str)])
 
 
-class _Serialised:
-    """Each subject of the whole catalogue written once, in Turtle and JSON-LD.
+Part = list[list[str]]  # one dataset serialised: [subject, Turtle block, JSON-LD block] per subject, sorted
 
-    A dataset's file shows every subject it has with all the triples the
-    catalogue has about it (a concept, an agency, its own nodes), so its
-    blocks are the catalogue's, made once and reused; a subject a dataset
-    describes only in part (none today) is written on its own.
-    """
 
-    def __init__(self, everything: Triples):
-        self.groups = _group(everything)
-        self.sizes = {s: sum(map(len, preds.values())) for s, preds in self.groups.items()}
-        self.ttl: dict[URIRef, str] = {}
-        self.json: dict[URIRef, str] = {}
+class _Blocks:
+    """Turtle and JSON-LD blocks made once per build for each subject and set of triples about it: the nodes
+    many datasets share (an agency, a concept) are written once, however many files show them."""
 
-    def blocks(self, g: Grouped) -> tuple[list[str], list[str]]:
-        ttl, js = [], []
-        for s in sorted(g, key=str):
-            preds = g[s]
-            if sum(map(len, preds.values())) == self.sizes[s]:  # a subset as large as the whole: the same triples
-                if s not in self.ttl:
-                    self.ttl[s] = _ttl_block(s, self.groups[s])
-                    self.json[s] = _jsonld_block(s, self.groups[s])
-                ttl.append(self.ttl[s])
-                js.append(self.json[s])
-            else:
-                ttl.append(_ttl_block(s, preds))
-                js.append(_jsonld_block(s, preds))
-        return ttl, js
+    def __init__(self) -> None:
+        self.made: dict[tuple[URIRef, frozenset], tuple[str, str]] = {}
+
+    def of(self, s: URIRef, preds: dict[URIRef, list[Any]]) -> tuple[str, str]:
+        mark = (s, frozenset((pred, o) for pred, objs in preds.items() for o in objs))
+        if mark not in self.made:
+            self.made[mark] = (_ttl_block(s, preds), _jsonld_block(s, preds))
+        return self.made[mark]
+
+    def part(self, triples: Triples) -> Part:
+        g = _group(triples)
+        return [[str(s), *self.of(s, g[s])] for s in sorted(g, key=str)]
+
+
+def _valid(part: Any) -> bool:
+    return isinstance(part, list) and all(isinstance(x, list) and len(x) == 3 and all(isinstance(v, str) for v in x)
+                                          for x in part)
 
 
 def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
-          periods: dict[str, tuple[str, str]] | None = None) -> Published:
-    """Write the catalogue and each dataset in Turtle and JSON-LD; return the triples (for `check`)."""
-    published = catalog_triples(p, found(p, site) if downloads is None else downloads, periods)
-    everything: Triples = set(published.catalog)
-    for triples in published.datasets.values():
-        everything |= triples
-    made = _Serialised(everything)
+          periods: dict[str, tuple[str, str]] | None = None, parts: Any = None, marks: dict[str, str] | None = None
+          ) -> Published:
+    """Write the catalogue and each dataset in Turtle and JSON-LD; return the triples (for `check`).
+
+    `parts` (build.cache.Parts): each dataset's serialised blocks from earlier builds, by the hash of what
+    it depends on (`marks`: dataset id -> harvest.Job.part_key); the datasets not found there are described,
+    serialised and kept. The catalogue's pages are put together from the datasets' blocks: a subject
+    several datasets describe alike is written once, one they describe differently (none today) from the
+    union of their triples.
+    """
+    from generator.publish.harvest.json_api import write_bytes
+
+    downloads = found(p, site) if downloads is None else downloads
+    published = catalog_triples(p, downloads, periods)
+    keep = parts is not None and marks is not None
+    made = _Blocks()
+    serialised: dict[str, Part] = {}
     (site / "dcat" / "datasets").mkdir(parents=True, exist_ok=True)
-    for dataset_id, triples in published.datasets.items():
-        ttl, js = made.blocks(_group(triples))
-        (site / urls.dcat_dataset(dataset_id, "ttl")).write_bytes(_turtle_text(ttl))
-        (site / urls.dcat_dataset(dataset_id, "jsonld")).write_bytes(_jsonld_text(js))
+    for dataset_id in published.datasets:
+        part = parts.get(marks[dataset_id]) if keep else None
+        if not _valid(part):
+            part = made.part(published.datasets[dataset_id])
+            if keep:
+                parts.put(marks[dataset_id], part)
+        serialised[dataset_id] = part
+        ttl = _turtle_text([x[1] for x in part])
+        published.turtle_sha256[dataset_id] = hashlib.sha256(ttl).hexdigest()
+        write_bytes(site / urls.dcat_dataset(dataset_id, "ttl"), ttl)
+        write_bytes(site / urls.dcat_dataset(dataset_id, "jsonld"), _jsonld_text([x[2] for x in part]))
     ids = sorted(published.datasets)
     pages = [ids[i:i + PAGE_SIZE] for i in range(0, len(ids), PAGE_SIZE)] or [[]]
     if len(pages) > 1:
         (site / "dcat" / "catalog").mkdir(parents=True, exist_ok=True)
     for number, page in enumerate(pages, 1):
-        ttl, js = made.blocks(_group(published.page(page)))
+        ttl, js = _page_blocks(published, page, serialised, made)
         ttl.append(_ttl_block(*_paging(p, number, len(pages), len(ids), "ttl")))
         js.append(_jsonld_block(*_paging(p, number, len(pages), len(ids), "jsonld")))
-        (site / urls.dcat_catalog_page(number, "ttl")).write_bytes(_turtle_text(ttl))
-        (site / urls.dcat_catalog_page(number, "jsonld")).write_bytes(_jsonld_text(js))
+        write_bytes(site / urls.dcat_catalog_page(number, "ttl"), _turtle_text(ttl))
+        write_bytes(site / urls.dcat_catalog_page(number, "jsonld"), _jsonld_text(js))
     return published
+
+
+def _page_blocks(published: Published, page: list[str], serialised: dict[str, Part], made: _Blocks
+                 ) -> tuple[list[str], list[str]]:
+    """One catalogue page's blocks, sorted by subject: what serialising the page's triples gives."""
+    blocks: dict[str, tuple[str, str]] = {}
+    differ: set[str] = set()
+    for s, ttl, js in made.part(published.catalog_page(page)) + [x for i in page for x in serialised[i]]:
+        old = blocks.setdefault(s, (ttl, js))
+        if old != (ttl, js):
+            differ.add(s)
+    if differ:  # described differently by two parts: the union of their triples about it
+        union = {t for t in published.catalog_page(page) if str(t[0]) in differ}
+        for i in page:
+            if any(x[0] in differ for x in serialised[i]):
+                union |= {t for t in published.datasets[i] if str(t[0]) in differ}
+        g = _group(union)
+        for s in g:
+            blocks[str(s)] = (_ttl_block(s, g[s]), _jsonld_block(s, g[s]))
+    order = sorted(blocks)
+    return [blocks[s][0] for s in order], [blocks[s][1] for s in order]
 
 
 PAGE_SIZE = 100  # datasets per catalogue page, as ckanext-dcat serves its catalogue endpoints
