@@ -213,3 +213,22 @@ def test_an_upgraded_checking_library_makes_every_key_new(monkeypatch):
         monkeypatch.undo()
         cache.generator_version.cache_clear()
     assert cache.key("gate", "same inputs") == before
+
+
+def test_a_published_file_altered_in_place_never_reaches_the_next_build(tmp_path):
+    """Reused downloads are links to the build cache or the last site: one altered in place (an editor that
+    writes into the file) alters what it links to, and the next build must notice and make it again."""
+    root = copy_portal(tmp_path / "portal", DATASETS)
+    cache = Cache(tmp_path / "cache")
+    site = tmp_path / "site"
+    pipeline.build(root, site, cache=cache)
+    pipeline.build(root, site, cache=cache)  # the downloads now come from the cache
+    altered = sorted(site.glob("datasets/*/*.zip")) + sorted(site.glob("datasets/*/converted/*"))
+    assert altered
+    for path in altered:
+        with open(path, "r+b") as fh:  # in place: the same inode
+            fh.seek(0)
+            fh.write(b"X")
+    pipeline.build(root, site, cache=cache)
+    pipeline.build(root, tmp_path / "fresh", cache=Cache(None))
+    _assert_identical(tmp_path / "fresh", site, "a build after published files were altered in place")

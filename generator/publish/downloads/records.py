@@ -69,9 +69,16 @@ def make(site: Path, dataset: str, resource: tuple[str, str] | None, fmt: str, p
 
 def copy(source: Path, site: Path, dataset: str, resource: tuple[str, str] | None, fmt: str, path: str,
          sha256: str) -> Download | None:
-    """The record of a file made before, copied from `source` to site/path in one read that also checks it:
-    None (and nothing at site/path) when `source` is missing or its bytes are not those of `sha256`."""
+    """The record of a file made before, put at site/path from `source` (the build cache or the last site)
+    after one read that checks it: None (and nothing at site/path) when `source` is missing or its bytes
+    are not those of `sha256`.
+
+    The file is linked where it can be, not copied: a link is one entry, where a copy writes every byte,
+    and on a slow disk that is most of a warm build. Both sources are the build's own (a cache entry is
+    never changed in place, the last site is retired after the swap), and a cache entry altered through a
+    link fails this hash check the next time it is used."""
     import hashlib
+    import os
 
     from generator.publish.harvest.json_api import write_bytes
 
@@ -81,7 +88,15 @@ def copy(source: Path, site: Path, dataset: str, resource: tuple[str, str] | Non
         return None
     if hashlib.sha256(data).hexdigest() != sha256:
         return None
-    write_bytes(site / path, data)
+    target = site / path
+    try:
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+    except OSError:  # another filesystem, or links refused
+        write_bytes(target, data)
     vi, en = titles(fmt, resource[1] if resource else None)
     return Download(dataset, resource[0] if resource else None, fmt, path, len(data), sha256, vi, en)
 
