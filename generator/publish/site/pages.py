@@ -157,7 +157,8 @@ class PageWriter:
 
     def __init__(self, portfolio: Portfolio, docs: Path, previews: dict[tuple[str, str], Any],
                  data_history: history.DataHistory | None = None,
-                 documents: dict[tuple[str, str], Any] | None = None, cache: Cache | None = None):
+                 documents: dict[tuple[str, str], Any] | None = None, cache: Cache | None = None,
+                 frame: str | None = None):
         self.p = portfolio
         self.docs = docs
         self.previews = previews
@@ -166,6 +167,7 @@ class PageWriter:
         self._history = data_history
         self.related = related.Related(portfolio)
         self.cache = cache or Cache(None)
+        self.frame = frame  # mkdocs_site.frame(): a cached page's HTML is then found by its key and the frame
         self.sources: dict[str, pagecache.Source] = {}  # every page of this build, by its docs path
         self.rendered: list[str] = []  # the pages rendered (not taken from the cache)
         self._cards: dict[str, dict[str, Any]] = {}
@@ -281,24 +283,25 @@ class PageWriter:
         # Follow this dataset: its changes as Atom, announced in the page's head.
         feeds = {"od_feeds": [{"title": html.escape(f"{d.title}: các thay đổi (Atom)"), "href": urls.dataset_feed(d.id)}]}
         history_ = self.history
-        # Charts are drawn from the dataset's tables and descriptor, both in the page's key (as `d`): drawn
-        # only when the page is rendered.
+        # Made only when the page is rendered, from what its key holds: the charts from the dataset's tables
+        # and descriptor (`d`), the schema.org description and the feedback mail from `d`, its agency, its
+        # licence and the portal.
         self.page(f"datasets/{d.id}.md", "dataset.html", title=d.title, title_en=d.title_en, description=d.description,
                   extra_meta={**with_form, **feeds}, cached=True,
-                  lazy=lambda: {"charts": charts.charts(d, read) if charts.views(d) else []},
+                  lazy=lambda: {"charts": charts.charts(d, read) if charts.views(d) else [],
+                                "jsonld": Markup(schemaorg.script_json(schemaorg.dataset(p, d))),
+                                "feedback": urls.feedback_href(d, agency.email, p.catalog.portal.name)},
                   same_agency=[{"id": x.id, "title": x.title, "title_en": x.title_en, "modified": x.modified}
                                for x in self.related.same_agency(d)],
                   related=[{"id": x.id, "title": x.title, "title_en": x.title_en,
                             "agency_name": p.catalog.agencies[x.agency].name,
                             "agency_name_en": p.catalog.agencies[x.agency].name_en} for x in self.related.related(d)],
                   licence=p.catalog.licences.get(d.licence), scores=p.quality.get(d.id),
-                  previews={(d.id, r.name): self.previews[(d.id, r.name)] for r in d.resources
+                  previews={r.name: self.previews[(d.id, r.name)] for r in d.resources
                             if (d.id, r.name) in self.previews},
                   changes=history_.changes.get(d.id, []),
-                  file_dates={(d.id, r.path): history_.file_dates[(d.id, r.path)] for r in d.resources
+                  file_dates={r.path: history_.file_dates[(d.id, r.path)] for r in d.resources
                               if (d.id, r.path) in history_.file_dates},
-                  jsonld=Markup(schemaorg.script_json(schemaorg.dataset(p, d))),
-                  feedback=urls.feedback_href(d, agency.email, p.catalog.portal.name),
                   places=units.coverage(d, p.catalog.portal.base_url), units_page=urls.UNITS_PAGE,
                   year=(d.modified or p.commit_time)[:4],
                   d=d, agency=agency, topic=p.topic_of(d), entry=p.catalog.entries[d.catalogue])
@@ -371,15 +374,21 @@ class PageWriter:
         meta.update(extra_meta or {})
         head = "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n" + MARKER + "\n"
         portal = self.p.catalog.portal
-        entry_key = None
+        entry_key, final_key = None, ""
         if cached:
             given: dict[str, Any] = {"portal": portal, "root": root_of(path)}
             if self.cache.folder is not None:
                 entry_key = self.cache.key("page", template, path, head, self.outside,
                                            pagecache.fingerprint(given), pagecache.fingerprint(context))
+                final_key = self.cache.key("page-html", entry_key, self.frame) if self.frame else ""
+                wrapped = self.cache.get(final_key) if final_key else None
+                if wrapped is not None:
+                    self.sources[path] = pagecache.Source(path, html=wrapped)
+                    return
                 hit = self.cache.get(entry_key)
                 if hit is not None:
-                    self.sources[path] = pagecache.Source(path, hit.files[pagecache.MARKDOWN], hit)
+                    self.sources[path] = pagecache.Source(path, hit.files[pagecache.MARKDOWN], hit,
+                                                          final_key=final_key)
                     return
         else:
             given = {"p": self.p, "portal": portal, "catalog": self.p.catalog, "root": root_of(path),
@@ -389,7 +398,8 @@ class PageWriter:
         target = self.docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self.sources[path] = pagecache.Source(path, hashlib.sha256(data).hexdigest())
+        self.sources[path] = pagecache.Source(path, hashlib.sha256(data).hexdigest(),
+                                              final_key=final_key if entry_key is not None else "")
         self.rendered.append(path)
         if entry_key is not None:
             self.cache.put(entry_key, {"page": path, "of": "markdown"}, {pagecache.MARKDOWN: target})
