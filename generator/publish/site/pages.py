@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import PACKAGE_DIR
 from generator import i18n
@@ -58,7 +58,7 @@ def vn_date(value: str) -> str:
 
 def localised(vi: str, en: str) -> Markup:
     """A number or size in both locales (portal.js shows the English one to English readers)."""
-    return Markup('<span data-en="{}">{}</span>').format(en, vi) if en != vi else Markup("{}").format(vi)
+    return Markup(f'<span data-en="{escape(en)}">{escape(vi)}</span>') if en != vi else escape(vi)
 
 
 def human_size(size: int | None, lang: str = "") -> Markup:
@@ -110,10 +110,30 @@ def _both_words(describe: Any, field: dict[str, Any]) -> Markup:
     return localised(describe(field, "vi"), describe(field, "en"))
 
 
+# `{{ _("…") }}` with a message and nothing else: the same words on every page.
+_STATIC_MESSAGE = re.compile(r'\{\{ *_\("([^"\\{}]*)"\) *\}\}')
+
+
+class _Templates(jinja2.FileSystemLoader):
+    """The generator's templates, each `{{ _("message") }}` written in as the span it renders to (from the
+    catalogues: generator/locale, part of every page's key), so a page does not look each one up again.
+    Babel extracts the messages from the files as they are."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return _STATIC_MESSAGE.sub(_folded, source), filename, uptodate
+
+
+def _folded(m: re.Match[str]) -> str:
+    made = str(i18n.span(m.group(1)))
+    # Written in only where it cannot read as template syntax; else the call stays.
+    return m.group(0) if any(mark in made for mark in ("{{", "{%", "{#")) else made
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         # "function/…" are the function's own form snippets (function/static/), included as they are.
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.ChoiceLoader([_Templates(str(TEMPLATES)),
                                     jinja2.PrefixLoader({"function": jinja2.FileSystemLoader(str(forms.STATIC))})]),
         autoescape=True,  # metadata comes from pull requests: always text, never markup
         undefined=jinja2.StrictUndefined,
