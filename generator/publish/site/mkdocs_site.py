@@ -165,6 +165,7 @@ class _Reuse:
         self.use_directory_urls = use_directory_urls
         self.taken: dict[str, Any] = {}  # docs path -> cache entry
         self.made: dict[str, list[str]] = {}  # docs path -> keys
+        self.aliases: dict[str, Any] = {}  # key -> a cache entry to store under it too
 
     def dest(self, path: str) -> str:
         from mkdocs.structure.files import File
@@ -174,6 +175,8 @@ class _Reuse:
     def finish(self, site: Path) -> None:
         for path, entry in self.taken.items():
             link(entry.path(HTML), site / self.dest(path))
+        for entry_key, entry in self.aliases.items():
+            self.cache.put(entry_key, entry.meta, {HTML: entry.path(HTML)})
         for path, keys in self.made.items():
             built = site / self.dest(path)
             if built.is_file():
@@ -198,6 +201,8 @@ def _reuse(config: Any, docs: Path, sources: dict[str, Source], cache: Cache, fr
         hit = cache.get(entry_key)
         if hit is not None:
             out.taken[path] = hit
+            if source.final_key:  # found next time by what its Markdown is made from
+                out.aliases[source.final_key] = hit
             (docs / path).unlink(missing_ok=True)
             continue
         source.materialise(docs)

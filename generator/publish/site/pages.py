@@ -267,9 +267,13 @@ class PageWriter:
             agency = f["agency"]["id"] if f["agency"] else None
             path = f"reports/{f['year']}/{agency}.md" if agency else f"reports/{f['year']}/index.md"
             links = [] if agency else list(agencies)
-            # The sections and charts are drawn from the figures `f`, the page's key: only when it is rendered.
+            # The page shows its sections (tables, each chart's figures) and these of the figures; the charts
+            # are drawn from the sections when the page is rendered.
             self.page(path, "report.html", title=sections.title(f, "vi"), title_en=sections.title(f, "en"),
-                      cached=True, f=f, agency_links=links, lazy=lambda f=f, links=links: report_html.context(f, links))
+                      cached=True, f={k: f[k] for k in ("agency", "year", "as_of")}, sections=sections.build(f),
+                      agency_links=links, lazy=lambda f=f, links=links: {
+                          k: v for k, v in report_html.context(f, links).items()
+                          if k not in ("f", "sections", "agency_links")})
             target = self.docs / urls.report_json(f["year"], agency)
             target.parent.mkdir(parents=True, exist_ok=True)  # the page itself may come from the cache
             target.write_text(to_json(f), encoding="utf-8")
@@ -311,7 +315,7 @@ class PageWriter:
                   lazy=lambda: {"charts": charts.charts(d, read) if charts.views(d) else [],
                                 "jsonld": Markup(schemaorg.script_json(schemaorg.dataset(p, d))),
                                 "feedback": urls.feedback_href(d, agency.email, p.catalog.portal.name)},
-                  same_agency=[{"id": x.id, "title": x.title, "title_en": x.title_en, "modified": x.modified}
+                  same_agency=[{"id": x.id, "title": x.title, "title_en": x.title_en, "modified": x.modified[:10]}
                                for x in self.related.same_agency(d)],
                   related=[{"id": x.id, "title": x.title, "title_en": x.title_en,
                             "agency_name": p.catalog.agencies[x.agency].name,
@@ -341,7 +345,8 @@ class PageWriter:
                           doc=doc, doc_html=Markup(doc.html) if doc and doc.html else "")
 
     def cards(self, datasets: list[Dataset]) -> list[dict[str, Any]]:
-        """What a dataset's card shows (_macros.html dataset_card), once per dataset."""
+        """What a dataset's card shows (_macros.html dataset_card), once per dataset: the day it changed, not
+        the time (a page listing it changes when what it shows does)."""
         out = []
         for d in datasets:
             card = self._cards.get(d.id)
@@ -350,7 +355,7 @@ class PageWriter:
                 card = self._cards[d.id] = {
                     "id": d.id, "title": d.title, "title_en": d.title_en, "agency": d.agency,
                     "agency_name": agency.name, "agency_name_en": agency.name_en, "topic_name": topic.name,
-                    "topic_name_en": topic.name_en, "modified": d.modified, "formats": d.formats,
+                    "topic_name_en": topic.name_en, "modified": d.modified[:10], "formats": d.formats,
                     "description": d.description, "description_en": d.description_en}
             out.append(card)
         return out
