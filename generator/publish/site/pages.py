@@ -189,7 +189,6 @@ class PageWriter:
         self.cache = cache or Cache(None)
         self.frame = frame  # mkdocs_site.frame(): a cached page's HTML is then found by its key and the frame
         self.sources: dict[str, pagecache.Source] = {}  # every page of this build, by its docs path
-        self.rendered: list[str] = []  # the pages rendered (not taken from the cache)
         self._cards: dict[str, dict[str, Any]] = {}
         self._published: dict[str, list[dict[str, str]]] | None = None
         self._outside = ""
@@ -425,7 +424,6 @@ class PageWriter:
         target.write_bytes(data)
         self.sources[path] = pagecache.Source(path, hashlib.sha256(data).hexdigest(),
                                               final_key=final_key if entry_key is not None else "")
-        self.rendered.append(path)
         if entry_key is not None:
             self.cache.put(entry_key, {"page": path, "of": "markdown"}, {pagecache.MARKDOWN: target})
 
