@@ -173,8 +173,13 @@ class _Reuse:
         return File(path, None, "", self.use_directory_urls).dest_uri
 
     def finish(self, site: Path) -> None:
+        folders: set[Path] = set()
         for path, entry in self.taken.items():
-            link(entry.path(HTML), site / self.dest(path))
+            target = site / self.dest(path)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            link(entry.path(HTML), target)
         for entry_key, entry in self.aliases.items():
             self.cache.put(entry_key, entry.meta, {HTML: entry.path(HTML)})
         for path, keys in self.made.items():

@@ -90,9 +90,8 @@ class Source:
 
 
 def link(source: Path, target: Path) -> None:
-    """`target` as a hard link to a cache entry's file (a copy across filesystems): a later change to either
-    changes its hash, and the cache then no longer trusts the entry."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """`target` (its folder made) as a hard link to a cache entry's file (a copy across filesystems): a later
+    change to either changes its hash, and the cache then no longer trusts the entry."""
     try:
         os.link(source, target)
     except OSError:

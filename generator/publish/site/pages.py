@@ -192,6 +192,7 @@ class PageWriter:
         self._cards: dict[str, dict[str, Any]] = {}
         self._published: dict[str, list[dict[str, str]]] | None = None
         self._outside = ""
+        self._given: dict[str, str] = {}
 
     @property
     def history(self) -> history.DataHistory:
@@ -402,8 +403,10 @@ class PageWriter:
         if cached:
             given: dict[str, Any] = {"portal": portal, "root": root_of(path)}
             if self.cache.folder is not None:
+                if given["root"] not in self._given:  # the same portal on every page: once per depth
+                    self._given[given["root"]] = pagecache.fingerprint(given)
                 entry_key = self.cache.key("page", template, path, head, self.outside,
-                                           pagecache.fingerprint(given), pagecache.fingerprint(context))
+                                           self._given[given["root"]], pagecache.fingerprint(context))
                 final_key = self.cache.key("page-html", entry_key, self.frame) if self.frame else ""
                 wrapped = self.cache.get(final_key) if final_key else None
                 if wrapped is not None:
