@@ -24,7 +24,7 @@ from pathlib import Path
 from generator import PACKAGE_DIR
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ROOT = PACKAGE_DIR.parent
 LOCALE = PACKAGE_DIR / "locale"
@@ -113,27 +113,36 @@ def markup(msgid: str, lang: str, **values: Any) -> Markup:
     return out + wording[at:]
 
 
+_SPANS: dict[str, Markup] = {}  # a message without values, made once per process (pages repeat them)
+
+
 def span(msgid: str, **values: Any) -> Markup:
     """Both languages in one element: Vietnamese shown, English in data-en (escaped: values may be metadata).
 
     A message holding markup (a link as a value) carries its English as HTML in data-en-html.
     """
+    if not values:
+        made = _SPANS.get(msgid)
+        if made is None:
+            made = _SPANS[msgid] = Markup(f'<span data-en="{escape(text(msgid, "en"))}">{escape(text(msgid, "vi"))}</span>')
+        return made
     if any(isinstance(_value(v, lang), Markup) for v in values.values() for lang in LANGUAGES):
-        return Markup('<span data-en-html="{}">{}</span>').format(markup(msgid, "en", **values),
-                                                                  markup(msgid, "vi", **values))
-    return Markup('<span data-en="{}">{}</span>').format(text(msgid, "en", **values), text(msgid, "vi", **values))
+        return Markup(f'<span data-en-html="{escape(markup(msgid, "en", **values))}">'
+                      f'{escape(markup(msgid, "vi", **values))}</span>')
+    return Markup(f'<span data-en="{escape(text(msgid, "en", **values))}">{escape(text(msgid, "vi", **values))}</span>')
 
 
 def attribute(name: str, msgid: str, **values: Any) -> Markup:
     """An attribute (placeholder, aria-label, title) in Vietnamese with its English for portal.js."""
-    return Markup(' {0}="{1}" data-en-{0}="{2}"').format(name, text(msgid, "vi", **values), text(msgid, "en", **values))
+    return Markup(f' {escape(name)}="{escape(text(msgid, "vi", **values))}" '
+                  f'data-en-{escape(name)}="{escape(text(msgid, "en", **values))}"')
 
 
 def both(vi: str, en: str, tag: str = "span") -> Markup:
     """Metadata shown in the reader's language: its English when the descriptor has one, else marked Vietnamese."""
     if en and en != vi:
-        return Markup('<{0} data-en="{1}">{2}</{0}>').format(Markup(tag), en, vi)
-    return Markup('<{0} lang="vi">{1}</{0}>').format(Markup(tag), vi)
+        return Markup(f'<{tag} data-en="{escape(en)}">{escape(vi)}</{tag}>')
+    return Markup(f'<{tag} lang="vi">{escape(vi)}</{tag}>')
 
 
 def template_globals() -> dict[str, Any]:

@@ -264,3 +264,25 @@ def test_gate_results_come_from_the_log_of_gate_runs(history, tmp_path):
     bad = run_cli("report", "yearly", "--root", str(history), "--year", "2026", "--format", "json",
                   "--gate-log", str(log))
     assert bad.returncode == 1 and f"{log}: dòng 1 (line 1)" in bad.stderr
+
+
+def test_the_site_scores_an_older_commit_once_and_keeps_it_in_the_build_cache(history, tmp_path, monkeypatch):
+    """The site's reports of 2025 and 2026 read the portal at the 2025 commit: its gate runs at the first build
+    only; the next builds take its scores from the build cache, and the figures are the same as without one."""
+    from generator.build import pipeline
+    from generator.build.cache import Cache
+    from generator.ops.yearly import figures, site
+
+    real = figures.gate_scores
+    portfolio, _ = pipeline.load(history)
+    portfolio.quality = real(history, portfolio)
+    checked: list[str] = []
+    monkeypatch.setattr(figures, "gate_scores", lambda root, p: (checked.append(p.commit), real(root, p))[1])
+    cache = Cache(tmp_path / "cache")
+    first = json.dumps(site.reports(history, portfolio, cache), default=str, sort_keys=True)
+    assert len(checked) == 1 and checked[0] != portfolio.commit  # the older commit, not HEAD (the build's own)
+    assert {2025, 2026} <= {f["year"] for f in json.loads(first)}
+    assert json.dumps(site.reports(history, portfolio, cache), default=str, sort_keys=True) == first
+    assert len(checked) == 1
+    assert json.dumps(site.reports(history, portfolio, Cache(None)), default=str, sort_keys=True) == first
+    assert len(checked) == 2

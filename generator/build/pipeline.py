@@ -299,20 +299,23 @@ class Plan:
         ]
 
     def pages(self, out: Path, _: dict) -> None:
-        """The generator's pages, wrapped by MkDocs in the theme. The portal's sitemap is the files step's:
-        MkDocs' own (every page stamped with the build date) is dropped."""
+        """The generator's pages, wrapped by MkDocs in the theme; from the build cache, each page's Markdown
+        and its wrapped HTML, where what they are made from is unchanged. The portal's sitemap is the files
+        step's: MkDocs' own (every page stamped with the build date) is dropped."""
         from generator.ops.yearly import site as yearly
 
         p = self.portfolio
-        writer = PageWriter(p, self.docs, self.table_previews, data_history=self.data_history,
-                            documents=self.document_previews)
-        writer.write_all()
-        writer.reports(yearly.reports(self.root, p))
         portal = p.catalog.portal
         operator = p.catalog.agencies[portal.operator].name
-        mkdocs_site.build(self.root / "mkdocs.yml", self.docs, out, html.escape(portal.name), portal.base_url,
-                          html.escape(f"© {p.commit_time[:4]} {operator} · {portal.name}"), p.commit_epoch,
-                          function_url=portal.function_url, site_name_en=portal.name_en)
+        frame = mkdocs_site.configure(self.root / "mkdocs.yml", self.docs, out, html.escape(portal.name),
+                                      portal.base_url, html.escape(f"© {p.commit_time[:4]} {operator} · {portal.name}"),
+                                      p.commit_epoch, function_url=portal.function_url, site_name_en=portal.name_en)
+        writer = PageWriter(p, self.docs, self.table_previews, data_history=self.data_history,
+                            documents=self.document_previews, cache=self.cache,
+                            frame=frame.digest if self.cache.folder else None)
+        writer.write_all()
+        writer.reports(yearly.reports(self.root, p, self.cache))
+        mkdocs_site.build(frame, sources=writer.sources, cache=self.cache)
         for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
             (out / name).unlink(missing_ok=True)
 

@@ -20,11 +20,13 @@ class Related:
         self.by_keyword: dict[str, list[Dataset]] = defaultdict(list)
         self.by_agency: dict[str, list[Dataset]] = defaultdict(list)
         self.by_topic: dict[str, list[Dataset]] = defaultdict(list)
+        self.topic: dict[str, str] = {}  # dataset id -> topic id
         for d in self.newest:
             for k in _keywords(d):
                 self.by_keyword[k].append(d)
             self.by_agency[d.agency].append(d)
-            self.by_topic[p.topic_of(d).id].append(d)
+            self.topic[d.id] = p.topic_of(d).id
+            self.by_topic[self.topic[d.id]].append(d)
 
     def same_agency(self, d: Dataset) -> list[Dataset]:
         """The agency's other datasets, newest first."""
@@ -33,7 +35,7 @@ class Related:
     def related(self, d: Dataset) -> list[Dataset]:
         """Other agencies' datasets sharing keywords (two points each) and the topic (one), best first;
         the topic's newest fill the list when few share a keyword."""
-        topic = self.p.topic_of(d).id
+        topic = self.topic[d.id]
         score: Counter[str] = Counter()
         found: dict[str, Dataset] = {}
         for k in _keywords(d):
@@ -42,7 +44,7 @@ class Related:
                     score[x.id] += 2
                     found[x.id] = x
         for x in found.values():
-            if self.p.topic_of(x).id == topic:
+            if self.topic[x.id] == topic:
                 score[x.id] += 1
         best = sorted(found.values(), key=lambda x: (-score[x.id], self.rank[x.id]))[:SHOWN]
         chosen = {x.id for x in best}
