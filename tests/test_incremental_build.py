@@ -7,27 +7,16 @@ import filecmp
 import os
 import random
 import re
-import subprocess
 from pathlib import Path
 
 import generator.build.verdicts as verdicts
 from generator.build import pipeline
 from generator.build.cache import ENTRY, Cache
 from generator.ops.withdraw import withdraw
-from conftest import copy_portal
+from conftest import commit as _commit, copy_portal, git as _git
 
 DATASETS = ["data/so-gddt/truong-thpt", "data/cuc-thong-ke/dan-so-theo-huyen", "data/so-tttt/bieu-mau-du-lieu-mo",
             "data/so-tnmt/quan-trac-khong-khi-2024", "data/ubnd-vinh-yen/lich-tiep-cong-dan-2025"]
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, check=True,
-                   capture_output=True)
-
-
-def _commit(root: Path, message: str) -> None:
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", message)
 
 
 def _tree(site: Path) -> list[str]:

@@ -6,29 +6,18 @@ from __future__ import annotations
 import filecmp
 import json
 import re
-import subprocess
 from pathlib import Path
 
 from generator.build import pipeline
 from generator.build.cache import ENTRY, Cache
 from generator.publish.site.pagecache import HTML, MARKDOWN
-from conftest import copy_portal
+from conftest import commit as _commit, copy_portal, git as _git
 
 DATASETS = ["data/so-gddt/truong-thpt", "data/cuc-thong-ke/dan-so-theo-huyen", "data/so-tttt/bieu-mau-du-lieu-mo",
             "data/so-tnmt/quan-trac-khong-khi-2024", "data/ubnd-vinh-yen/lich-tiep-cong-dan-2025"]
 # The pages a cache entry can hold (the nav's pages are always rendered and wrapped again).
 CACHED = re.compile(r"(datasets|agencies|topics)/[^/]+/index\.html|datasets/[^/]+/preview/[^/]+/index\.html"
                     r"|reports/\d+/([^/]+/)?index\.html")
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, check=True,
-                   capture_output=True)
-
-
-def _commit(root: Path, message: str) -> None:
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", message)
 
 
 def _portal(tmp_path: Path) -> Path:
