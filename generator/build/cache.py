@@ -88,6 +88,25 @@ def folder_for(root: Path) -> Path | None:
     return Path(where) if where else root / ".cache" / "opendata"
 
 
+def link(source: Path, target: Path) -> None:
+    """Put `source` (a cache entry's file, or the last site's) at `target` as a hard link, its folder made
+    when missing; a copy where links cannot be made (another filesystem). A link is one directory entry
+    where a copy writes every byte; a later change through either name changes the file's hash, and the
+    cache then no longer trusts it. A missing `source` raises FileNotFoundError."""
+    try:
+        os.link(source, target)
+        return
+    except FileNotFoundError:  # the target's folder, or the source, is missing
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # another filesystem, or links refused
+        shutil.copyfile(source, target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 @dataclass
 class Entry:
     folder: Path

@@ -14,10 +14,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
-from generator.build.cache import Cache, file_digest, key
+from generator.build.cache import Cache, file_digest, key, link
 from generator.gate.run import Report, check_dataset
 from generator.portal.model import Catalog, Dataset
 from generator.problems import Problem, Problems
@@ -63,14 +62,6 @@ def catalogue_facts(d: Dataset, catalog: Catalog, root: Path | None) -> list:
     return facts
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another filesystem, or links refused
-        shutil.copyfile(source, target)
-
-
 def check(d: Dataset, catalog: Catalog, root: Path | None, cache: Cache, found: Problems, report: Report,
           readings: Path) -> None:
     """check_dataset(d) as the build runs it (offline, tables saved into `readings`), or its cached verdict."""
@@ -81,7 +72,7 @@ def check(d: Dataset, catalog: Catalog, root: Path | None, cache: Cache, found: 
         for name, encoding in hit.meta["conversions"]:
             report.conversions[(d.id, name)] = encoding
         for name in hit.meta["readings"]:
-            _link(hit.path(f"{name}.arrow"), tables.saved(readings, d.id, name))
+            link(hit.path(f"{name}.arrow"), tables.saved(readings, d.id, name))
         return
     mine, own = Problems(), Report()
     check_dataset(d, catalog, mine, own, offline=True, readings=readings, cache=cache)

@@ -78,8 +78,8 @@ def copy(source: Path, site: Path, dataset: str, resource: tuple[str, str] | Non
     never changed in place, the last site is retired after the swap), and a cache entry altered through a
     link fails this hash check the next time it is used."""
     import hashlib
-    import os
 
+    from generator.build.cache import link
     from generator.publish.harvest.json_api import write_bytes
 
     try:
@@ -88,15 +88,10 @@ def copy(source: Path, site: Path, dataset: str, resource: tuple[str, str] | Non
         return None
     if hashlib.sha256(data).hexdigest() != sha256:
         return None
-    target = site / path
     try:
-        try:
-            os.link(source, target)
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target)
-    except OSError:  # another filesystem, or links refused
-        write_bytes(target, data)
+        link(source, site / path)
+    except OSError:  # gone since it was read
+        write_bytes(site / path, data)
     vi, en = titles(fmt, resource[1] if resource else None)
     return Download(dataset, resource[0] if resource else None, fmt, path, len(data), sha256, vi, en)
 

@@ -30,7 +30,8 @@ from typing import Any
 from generator import i18n
 from generator.build.cache import Cache, generator_version
 from generator.problems import InputError, Problem
-from generator.publish.site.pagecache import HTML, Source, folder_digest, link
+from generator.build.cache import link
+from generator.publish.site.pagecache import HTML, Source, folder_digest
 
 
 class _Collect(logging.Handler):

@@ -13,8 +13,6 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,10 +87,3 @@ class Source:
             self.entry.copy(MARKDOWN, docs / self.path)
 
 
-def link(source: Path, target: Path) -> None:
-    """`target` (its folder made) as a hard link to a cache entry's file (a copy across filesystems): a later
-    change to either changes its hash, and the cache then no longer trusts the entry."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
