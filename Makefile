@@ -54,8 +54,11 @@ system:
 $(AXE): | system
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
 
+# One worker per core, each test file on one worker (its module fixtures are built once); PYTEST_PARALLEL=
+# runs the suite in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 test: setup system $(VENV)/.function $(AXE) $(CKAN_VENV)/.installed
-	PG_URL=$$(bash scripts/start-postgres.sh) && OPENDATA_TEST_DATABASE_URL=$$PG_URL $(BIN)/python -m pytest
+	PG_URL=$$(bash scripts/start-postgres.sh) && OPENDATA_TEST_DATABASE_URL=$$PG_URL $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # Every goal of a change's cost (full build, rebuild, validate --changed-since, 10,000 datasets, a 1M-row table),
 # each beside its baseline measured in the same run. Takes several minutes (the 10,000-dataset builds).

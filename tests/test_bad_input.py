@@ -1,12 +1,13 @@
 """Bad input stops the build with a message that names the file and what to fix; the last good site stays."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import run_cli
+from conftest import copy_portal, run_cli
 
 
 def _descriptor(portal: Path, agency: str | None = None) -> Path:
@@ -29,10 +30,21 @@ def _build(portal: Path):
     return run_cli("build", "--root", str(portal), "--out", str(portal / "site"))
 
 
-@pytest.fixture
-def built_portal(portal):
-    result = _build(portal)
+@pytest.fixture(scope="session")
+def good_portal(tmp_path_factory) -> Path:
+    """The sample portal and its built site, built once: each test breaks a copy of it."""
+    portal = copy_portal(tmp_path_factory.mktemp("good") / "portal")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OPENDATA_CACHE", str(tmp_path_factory.mktemp("good-cache")))
+        result = _build(portal)
     assert result.returncode == 0, result.stderr
+    return portal
+
+
+@pytest.fixture
+def built_portal(good_portal, tmp_path):
+    portal = tmp_path / "portal"
+    shutil.copytree(good_portal, portal, symlinks=True)
     return portal, _snapshot(portal / "site")
 
 

@@ -8,6 +8,7 @@ PostgreSQL half fails — it never silently skips.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -187,12 +188,21 @@ def test_site(tmp_path_factory) -> Path:
     return write_site(tmp_path_factory.mktemp("published") / "site")
 
 
+@functools.cache
 def pg_url() -> str:
     url = os.environ.get(PG_ENV, "")
     if not url:
         pytest.fail(f"{PG_ENV} is not set: the PostgreSQL half of the function's tests cannot run. "
                     f"Run `make test`, or: export {PG_ENV}=$(bash scripts/start-postgres.sh)", pytrace=False)
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1…: set when `make test` runs the suite in parallel
+    if not worker:
+        return url
+    # Each test clears the store it uses: parallel workers get a schema of their own in the one database.
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{worker}"')
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{worker}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
