@@ -62,3 +62,24 @@ def test_the_dataset_page_links_its_neighbours(site):
     page = (site / "datasets/doanh-nghiep-niem-yet/index.html").read_text("utf-8")
     section = page[page.index('id="lien-quan"'):page.index('id="trich-dan"')]
     assert 'href="../../datasets/dang-ky-doanh-nghiep-2024/"' in section  # the same agency's other dataset
+
+
+def test_related_datasets_are_the_best_scored_and_newest_among_equals(tmp_path):
+    """On a catalogue where keywords are shared by many datasets (a district, a subject), each page offers
+    the five others sharing the most keywords (the topic breaks ties), newest first among equals."""
+    from benchmarks.build_portal import make_portal
+
+    make_portal(tmp_path / "p", 150, 2)
+    portfolio, _ = load(tmp_path / "p")
+    related = Related(portfolio)
+    newest = sorted(portfolio.datasets, key=lambda d: (d.modified, d.id), reverse=True)
+    words = {d.id: {" ".join(fold(k).split()) for k in d.keywords} for d in newest}
+    topic = {d.id: portfolio.topic_of(d).id for d in newest}
+    for d in portfolio.datasets:
+        def score(x):
+            return 2 * len(words[d.id] & words[x.id]) + (topic[x.id] == topic[d.id])
+        sharing = [x for x in newest if x.agency != d.agency and words[d.id] & words[x.id]]
+        expected = sorted(sharing, key=lambda x: -score(x))[:5]  # a stable sort keeps the newest first
+        assert [x.id for x in related.related(d)][:len(expected)] == [x.id for x in expected], d.id
+        assert [x.id for x in related.same_agency(d)] == [x.id for x in newest if x.agency == d.agency
+                                                          and x.id != d.id][:5]
