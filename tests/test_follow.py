@@ -4,8 +4,11 @@ and related datasets (shared keywords and topic) on its page."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
+
+import yaml
 
 from conftest import ROOT
 
@@ -70,6 +73,11 @@ def test_related_datasets_are_the_best_scored_and_newest_among_equals(tmp_path):
     from benchmarks.build_portal import make_portal
 
     make_portal(tmp_path / "p", 150, 2)
+    pool = ["Dân số", "dân số", "giáo dục", "y tế", "Hà Nội", "đất đai", "doanh nghiệp"]
+    for i, path in enumerate(sorted((tmp_path / "p").glob("data/*/*/datapackage.yaml"))):
+        descriptor = yaml.safe_load(path.read_text("utf-8"))  # one to four keywords: scores of every level
+        descriptor["keywords"] = random.Random(i).sample(pool, 1 + i % 4)
+        path.write_text(yaml.safe_dump(descriptor, allow_unicode=True), "utf-8")
     portfolio, _ = load(tmp_path / "p")
     related = Related(portfolio)
     newest = sorted(portfolio.datasets, key=lambda d: (d.modified, d.id), reverse=True)
