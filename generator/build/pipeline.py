@@ -211,22 +211,25 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
     portfolio, problems = load(root, base_url, function_url)
     previous_gc = gc.get_threshold()
     parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it
+    # The gate's readings and converted copies: a folder per dataset, deleted without waiting (retire), as
+    # removing them one by one costs a millisecond each on a slow disk.
+    workdir = tempfile.mkdtemp(prefix="opendata-build-")
     try:
-        with tempfile.TemporaryDirectory(prefix="opendata-build-") as workdir:
-            gate(portfolio, problems, Path(workdir), cache, root, progress)
-            if problems.errors:
-                raise InputError(problems.errors)
-            files.measure(portfolio)
-            portfolio.quality = quality_scores(root, portfolio, problems.warnings)
-            table_previews = previews(portfolio, problems)
-            if problems.errors:
-                raise InputError(problems.errors)
-            document_previews = documents.previews(portfolio, problems)
-            data_history = history.read(root, portfolio)
-            warnings = problems.warnings
-            _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache,
-                     progress)
+        gate(portfolio, problems, Path(workdir), cache, root, progress)
+        if problems.errors:
+            raise InputError(problems.errors)
+        files.measure(portfolio)
+        portfolio.quality = quality_scores(root, portfolio, problems.warnings)
+        table_previews = previews(portfolio, problems)
+        if problems.errors:
+            raise InputError(problems.errors)
+        document_previews = documents.previews(portfolio, problems)
+        data_history = history.read(root, portfolio)
+        warnings = problems.warnings
+        _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache,
+                 progress)
     finally:
+        retire(Path(workdir))
         gc.unfreeze()
         gc.set_threshold(*previous_gc)
     return BuildResult(portfolio, out, warnings)

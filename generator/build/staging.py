@@ -88,8 +88,8 @@ _SWEEP = 'rm -rf -- "$1"/* >/dev/null 2>&1 && rmdir -- "$1" >/dev/null 2>&1 &'
 
 
 def retire(folder: Path) -> None:
-    """Delete `folder` (a replaced site) without waiting: moved into the trash beside it (one rename, so
-    it is gone from its place at once), then removed by a detached `rm`. Where that cannot start, or the
+    """Delete `folder` (a replaced site, a build's work) without waiting: moved into the trash beside it
+    (one rename, so it is gone from its place at once), then removed by a detached `rm`. Where that cannot start, or the
     trash is on another filesystem, the folder is deleted here and now."""
     trash = folder.parent / TRASH
     try:
