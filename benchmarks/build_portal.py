@@ -52,6 +52,7 @@ def make_portal(target: Path, n: int, rows: int) -> None:
         shutil.copy(ROOT / "catalog" / name, target / "catalog" / name)
     shutil.copytree(ROOT / "theme", target / "theme")
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copy(ROOT / ".gitignore", target / ".gitignore")  # as a portal's repository: the built site is not a change
     agencies = [a["id"] for a in yaml.safe_load((ROOT / "catalog/agencies.yaml").read_text("utf-8"))]
     topics = [t["id"] for t in yaml.safe_load((ROOT / "catalog/topics.yaml").read_text("utf-8"))]
     entries = []

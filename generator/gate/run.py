@@ -128,10 +128,20 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
         # the unit lists, a withdrawal): all are checked.
         changed = None
 
+    # Every folder holding a changed file (and the file itself): a dataset is in the change when its folder
+    # is one of them. A set, as a pull request may touch thousands of files and the portal hold thousands
+    # of datasets.
+    touched: set[str] | None = None
+    if changed is not None:
+        touched = set()
+        for c in changed:
+            parts = c.split("/")
+            touched.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+
     def in_change(rel: str) -> bool:
         if named is not None and not _within(rel, named):
             return False
-        return changed is None or any(c == rel or c.startswith(rel + "/") for c in changed)
+        return touched is None or rel in touched
 
     # Only the datasets named or changed are loaded (with those the cross-dataset checks compare them with).
     datasets = load_datasets(root, catalog, problems, incomplete,
