@@ -205,7 +205,7 @@ def test_a_build_from_damaged_parts_is_the_fresh_build(tmp_path):
     pipeline.build(root, tmp_path / "first", cache=cache)
     kept = sorted((tmp_path / "cache" / "parts").glob("*.txt"))
     assert {p.stem for p in kept} >= {"dcat-datasets", "ckan-packages", "api-datasets", "pod-1.1-datasets",
-                                      "pod-1.1-verdicts", "table-chunks", "dcat-shacl"}
+                                      "pod-1.1-verdicts", "table-chunks", "dcat-shacl", "yaml"}
     for i, path in enumerate(kept):
         lines = path.read_bytes().split(b"\n")
         how = i % 4

@@ -55,3 +55,54 @@ def test_two_spellings_of_one_key_are_refused_with_where():
     with pytest.raises(YamlRefused) as caught:
         parse_yaml("contact:\n  \"t\u00ean\": a\n  \"te\u0302n\": b\n")
     assert "accents written two ways" in caught.value.en and caught.value.where.startswith("contact.t")
+
+
+KEPT = [
+    "title: Dân số\nkeywords: [Hà Nội, \"01\", 007]\nsize: 12345678901234567890123\nratio: .nan\nneg: -.inf\n",
+    "created: 2024-07-01\nat: 2024-07-01T08:30:00+07:00\nnaive: 2024-07-01 08:30:00\nzero: -0.0\n",
+    "3: int key\n2.5: float key\nfalse: bool key\n~: null key\n2024-01-01: date key\n",
+    "blob: !!binary aGVsbG8=\nset: !!set {a: null, b: null}\npairs: !!pairs [a: 1, a: 2]\nomap: !!omap [x: 1]\n",
+    "base: &b {x: 1}\nuse: {<<: *b, y: 2}\nlist: &l [1, 2]\nagain: *l\n",
+    "",
+    "- just\n- a list\n",
+]
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_a_kept_parse_gives_back_exactly_what_parsing_gives(text, tmp_path, monkeypatch):
+    """A warm build reads each descriptor's parse from the build cache: the same values of the same types
+    (dates, sets, bytes, keys that are not text, numbers past 64 bits), and a file that changed is parsed."""
+    from generator.build.cache import Cache, Parts
+    from generator.problems import Problems
+
+    path = tmp_path / "datapackage.yaml"
+    path.write_text(text, encoding="utf-8")
+    cache = Cache(tmp_path / "cache")
+    expected = repr(parse_yaml(text))  # repr tells a date from a datetime, 1 from 1.0, a set from a list
+    with yamlfile.remembered(Parts(cache, "yaml"), "v1"):
+        assert repr(yamlfile.load_yaml(path, "datapackage.yaml", Problems())) == expected
+    real = yamlfile.parse_yaml
+    with monkeypatch.context() as m:
+        m.setattr(yamlfile, "parse_yaml", lambda t: pytest.fail("parsed again"))
+        with yamlfile.remembered(Parts(cache, "yaml"), "v1"):
+            assert repr(yamlfile.load_yaml(path, "datapackage.yaml", Problems())) == expected
+    path.write_text(text + "\nadded: 1\n" if text.strip() and not text.startswith("-") else "added: 1\n", "utf-8")
+    with yamlfile.remembered(Parts(cache, "yaml"), "v1"):
+        assert yamlfile.load_yaml(path, "datapackage.yaml", Problems()) == real(path.read_text("utf-8"))
+
+
+def test_a_kept_parse_of_another_generator_version_is_not_used(tmp_path, monkeypatch):
+    from generator.build.cache import Cache, Parts
+    from generator.problems import Problems
+
+    path = tmp_path / "datapackage.yaml"
+    path.write_text("title: x\n", encoding="utf-8")
+    cache = Cache(tmp_path / "cache")
+    with yamlfile.remembered(Parts(cache, "yaml"), "v1"):
+        yamlfile.load_yaml(path, "datapackage.yaml", Problems())
+    calls = []
+    real = yamlfile.parse_yaml
+    monkeypatch.setattr(yamlfile, "parse_yaml", lambda t: calls.append(t) or real(t))
+    with yamlfile.remembered(Parts(cache, "yaml"), "v2"):
+        assert yamlfile.load_yaml(path, "datapackage.yaml", Problems()) == {"title": "x"}
+    assert calls == ["title: x\n"]

@@ -8,6 +8,7 @@ succeeded, so a failed build leaves the last good site in place.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import os
@@ -17,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.portal import yamlfile
 from generator.portal.catalog import load_catalog
 from generator.portal.datasets import load_datasets
 from generator.problems import InputError, Problem, Problems
 from generator.build import parallel, steps
 from generator.build import verdicts
-from generator.build.cache import Cache, folder_for as cache_folder
+from generator.build.cache import Cache, Parts, folder_for as cache_folder, generator_version
 from generator.build.staging import retire, staging_folder, swap
 from generator.build.steps import Step
 from generator.progress import QUIET, Progress
@@ -57,19 +59,24 @@ class BuildResult:
     warnings: list[Problem]
 
 
-def load(root: Path, base_url: str | None = None, function_url: str | None = None) -> tuple[Portfolio, Problems]:
+def load(root: Path, base_url: str | None = None, function_url: str | None = None,
+         cache: Cache | None = None) -> tuple[Portfolio, Problems]:
     """Read and check the portal's input; raise InputError listing every error.
 
     `base_url` and `function_url` override catalog/portal.yaml (`opendata serve` points the site at
-    itself and at the local function); `function_url=""` builds without the function.
+    itself and at the local function); `function_url=""` builds without the function. `cache`: the YAML
+    files' parse results are kept there, by their bytes.
     """
-    catalog = load_catalog(root)
-    if base_url:
-        catalog.portal.base_url = base_url if base_url.endswith("/") else base_url + "/"
-    if function_url is not None:
-        catalog.portal.function_url = function_url.rstrip("/")
-    problems = Problems()
-    datasets = load_datasets(root, catalog, problems)
+    remembered = (yamlfile.remembered(Parts(cache, "yaml"), generator_version())
+                  if cache is not None and cache.folder is not None else contextlib.nullcontext())
+    with remembered:
+        catalog = load_catalog(root)
+        if base_url:
+            catalog.portal.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        if function_url is not None:
+            catalog.portal.function_url = function_url.rstrip("/")
+        problems = Problems()
+        datasets = load_datasets(root, catalog, problems)
     if problems.errors:
         raise InputError(problems.errors)
     git_history = read_history(root)
@@ -208,7 +215,7 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
     out = out.resolve()
     check_output(root, out)
     cache = cache or Cache(cache_folder(root))
-    portfolio, problems = load(root, base_url, function_url)
+    portfolio, problems = load(root, base_url, function_url, cache)
     previous_gc = gc.get_threshold()
     parallel.calm_gc()  # the model lives as long as the build: no collection needs to walk it
     # The gate's readings and converted copies: a folder per dataset, deleted without waiting (retire), as

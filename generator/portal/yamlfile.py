@@ -12,9 +12,15 @@ fake lines in a terminal.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
+import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -274,7 +280,7 @@ def load_yaml(path: Path, rel: str, problems: Problems) -> Any:
                        "lưu lại tệp với bảng mã UTF-8.", "save the file again as UTF-8.")
         return None
     try:
-        return parse_yaml(text)
+        return _memo.parsed(raw, text) if _memo is not None else parse_yaml(text)
     except YamlRefused as exc:
         problems.error(rel, exc.vi, exc.en, exc.fix_vi, exc.fix_en, where=exc.where, code="yaml-refused")
     except yaml.constructor.ConstructorError as exc:
@@ -294,3 +300,89 @@ def load_yaml(path: Path, rel: str, problems: Problems) -> Any:
                        "fix the syntax at the position given (indent with spaces, a colon after each key).",
                        where=where)
     return None
+
+
+class PartStore(Protocol):
+    """Where parsed files are kept between builds (build.cache.Parts): JSON values by key."""
+
+    def get(self, part_key: str) -> Any: ...
+    def put(self, part_key: str, value: Any) -> None: ...
+    def save(self) -> None: ...
+
+
+class _Memo:
+    """parse_yaml's result for each file's bytes, kept in `store`: a warm build reads a thousand descriptors
+    without parsing one. Only a file that parsed is kept (an error is parsed again, for its message), as a
+    tagged JSON form that gives back the same Python values (dates, sets, bytes, keys that are not text)."""
+
+    def __init__(self, store: PartStore, version: str):
+        self.store, self.version = store, version
+
+    def parsed(self, raw: bytes, text: str) -> Any:
+        part_key = hashlib.sha256(self.version.encode() + b"\0" + raw).hexdigest()
+        kept = self.store.get(part_key)
+        if isinstance(kept, list) and len(kept) == 1:
+            try:
+                return _thaw(kept[0])
+            except (TypeError, ValueError, KeyError, IndexError):
+                pass  # not a form _freeze writes: parse the file
+        data = parse_yaml(text)
+        try:
+            self.store.put(part_key, [_freeze(data)])
+        except TypeError:
+            pass  # a value the form has no tag for: parsed again next time
+        return data
+
+
+_memo: _Memo | None = None
+
+
+@contextmanager
+def remembered(store: PartStore, version: str) -> Iterator[None]:
+    """Within the block, load_yaml keeps and reuses parse results in `store` (saved when the block ends)."""
+    global _memo
+    previous, _memo = _memo, _Memo(store, version)
+    try:
+        yield
+        store.save()
+    finally:
+        _memo = previous
+
+
+def _freeze(value: Any) -> Any:
+    # Text, whole numbers within 64 bits, finite floats, booleans and null as themselves; the rest tagged.
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if -2 ** 63 <= value < 2 ** 63 else ["int", str(value)]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else ["float", repr(value)]
+    if isinstance(value, list):
+        return ["list", [_freeze(v) for v in value]]
+    if isinstance(value, dict):
+        return ["map", [[_freeze(k), _freeze(v)] for k, v in value.items()]]
+    if isinstance(value, dt.datetime):
+        return ["datetime", value.isoformat()]
+    if isinstance(value, dt.date):
+        return ["date", value.isoformat()]
+    if isinstance(value, bytes):
+        return ["bytes", base64.b64encode(value).decode("ascii")]
+    if isinstance(value, (set, tuple)):
+        return [type(value).__name__, [_freeze(v) for v in value]]
+    raise TypeError(type(value).__name__)
+
+
+def _thaw(form: Any) -> Any:
+    if not isinstance(form, list):
+        return form
+    tag, body = form
+    if tag == "list":
+        return [_thaw(v) for v in body]
+    if tag == "map":
+        return {_thaw(k): _thaw(v) for k, v in body}
+    return _SCALARS[tag](body)
+
+
+_SCALARS = {"int": int, "float": float, "datetime": dt.datetime.fromisoformat, "date": dt.date.fromisoformat,
+            "bytes": lambda body: base64.b64decode(body.encode("ascii"), validate=True),
+            "set": lambda body: {_thaw(v) for v in body}, "tuple": lambda body: tuple(_thaw(v) for v in body)}
