@@ -277,8 +277,10 @@ def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
 
 def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None,
           made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> None:
-    written: dict[int, bytes] = {}  # a document at two paths (name and id, with and without .json) made once
+    # A document at two paths (name and id, with and without .json), listed one after the other: its
+    # bytes made once, and only the last document's held.
+    last: tuple[int, bytes] = (0, b"")
     for path, doc in documents(p, found(p, site) if downloads is None else downloads, periods, made).items():
-        if id(doc) not in written:
-            written[id(doc)] = json_bytes(doc)
-        write_bytes(site / path, written[id(doc)])
+        if last[0] != id(doc):
+            last = (id(doc), json_bytes(doc))
+        write_bytes(site / path, last[1])
