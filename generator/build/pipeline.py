@@ -217,12 +217,19 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
             if problems.errors:
                 raise InputError(problems.errors)
             files.measure(portfolio)
-            portfolio.quality = quality_scores(root, portfolio, problems.warnings)
-            table_previews = previews(portfolio, problems)
-            if problems.errors:
-                raise InputError(problems.errors)
-            document_previews = documents.previews(portfolio, problems)
-            data_history = history.read(root, portfolio)
+            # The history in a child beside the scores and previews: it parses every version of every table,
+            # and what that leaves in a process's heap stays out of this one (which every step forks from).
+            reading = parallel.Background(lambda: history.read(root, portfolio))
+            try:
+                portfolio.quality = quality_scores(root, portfolio, problems.warnings)
+                table_previews = previews(portfolio, problems)
+                if problems.errors:
+                    raise InputError(problems.errors)
+                document_previews = documents.previews(portfolio, problems)
+            except BaseException:
+                reading.cancel()
+                raise
+            data_history = reading.result()
             warnings = problems.warnings
             _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache,
                      progress)
