@@ -17,6 +17,7 @@ every page is built.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import sys
@@ -189,6 +190,7 @@ def _build_in_batches(config: Any, separable: bool) -> None:
                     _move(docs / path, aside / path)
                 for path in batch:
                     _move(aside / path, docs / path)
+                gc.collect()  # MkDocs' pages and files refer to each other: the last batch's go only with a collection
                 mkdocs_build(config)
                 for path in batch:
                     _move(batch_site / _dest(path, config.use_directory_urls), site / _dest(path, config.use_directory_urls))
