@@ -122,7 +122,7 @@ def test_dcat_from_cached_parts_is_what_a_fresh_write_gives(out, tmp_path):
                                               else (len(out.portfolio.datasets), 0))
         assert set(published.turtle_sha256) == {d.id for d in out.portfolio.datasets}
     # Only the datasets checked are described again: none was needed to write the files.
-    assert published.datasets._made == {}
+    assert published.datasets.made == 0
 
 
 def test_a_damaged_dcat_part_is_not_trusted(out, tmp_path):
@@ -222,3 +222,19 @@ def test_a_build_from_damaged_parts_is_the_fresh_build(tmp_path):
     for path in kept:
         parts = Parts(cache, path.stem)
         assert parts._stored and all(parts.get(k) is not None for k in list(parts._stored)), path.name
+
+
+def test_ckan_answers_written_package_by_package_are_the_whole_documents(out, tmp_path):
+    """CKAN's answers are written as each package is made (package_search from a temporary file, not from
+    every package held at once): every file is the whole document's JSON."""
+    from generator.publish.harvest import ckan
+    from generator.publish.harvest.json_api import json_bytes
+
+    periods = conversions.periods(out.conversions)
+    ckan.write(out.portfolio, tmp_path, out.downloads, periods)
+    whole = ckan.documents(out.portfolio, out.downloads, periods)
+    assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()} == set(whole)
+    for path, doc in whole.items():
+        assert (tmp_path / path).read_bytes() == json_bytes(doc), path
+    search = json.loads((tmp_path / urls.ckan_action("package_search")).read_bytes())["result"]
+    assert search["count"] == len(search["results"]) == len(out.portfolio.datasets) > 1

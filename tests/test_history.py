@@ -73,3 +73,14 @@ def test_the_dataset_page_shows_the_changes_not_the_commit_messages(repo, tmp_pa
     assert section.index("05/03/2025") < section.index("10/01/2025")
     resources = page[page.index('id="tai-nguyen"'):page.index('id="tu-dien"')]
     assert '<time datetime="2025-03-05T09:00:00+07:00">05/03/2025</time>' in resources
+
+
+def test_history_holding_few_parsed_tables_counts_the_same(repo, monkeypatch):
+    """The parsed versions kept for later comparisons are bounded (a large portal's history is not held in
+    memory at once); holding one at a time counts every change alike."""
+    from generator.build.cache import Cache
+
+    portfolio, _ = load(repo)
+    whole = history.read(repo, portfolio, Cache(None))
+    monkeypatch.setattr(history, "KEPT_CELLS", 1)
+    assert history.read(repo, portfolio, Cache(None)) == whole

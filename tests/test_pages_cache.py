@@ -156,3 +156,25 @@ def test_a_damaged_cached_page_is_not_published(tmp_path):
     assert "GIẢ MẠO" not in (tmp_path / "first/datasets/truong-thpt/index.html").read_text("utf-8")
     pipeline.build(root, tmp_path / "fresh", cache=Cache(None))
     assert _identical(tmp_path / "fresh", tmp_path / "second")
+
+
+def test_pages_wrapped_a_batch_at_a_time_are_the_whole_builds_bytes(tmp_path, monkeypatch):
+    """MkDocs given a few pages at a time (what keeps a large portal's build within memory) publishes the
+    bytes of one MkDocs run over every page, with and without the cache."""
+    import mkdocs.commands.build
+
+    from generator.build import parallel
+    from generator.publish.site import mkdocs_site
+
+    root = _portal(tmp_path)
+    pipeline.build(root, tmp_path / "whole", cache=Cache(None))
+    runs = []
+    wrapped = mkdocs.commands.build.build
+    monkeypatch.setattr(mkdocs.commands.build, "build", lambda config, **kw: runs.append(1) or wrapped(config, **kw))
+    monkeypatch.setattr(parallel, "forking", lambda: False)  # the pages step in this process: its runs counted
+    monkeypatch.setattr(mkdocs_site, "BATCH", 3)
+    pipeline.build(root, tmp_path / "batched", cache=Cache(None))
+    assert len(runs) > 3
+    assert _identical(tmp_path / "whole", tmp_path / "batched")
+    pipeline.build(root, tmp_path / "cached", cache=Cache(tmp_path / "cache"))
+    assert _identical(tmp_path / "whole", tmp_path / "cached")

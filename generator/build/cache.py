@@ -183,6 +183,8 @@ class Parts:
     """Many small per-dataset results of one step kept in one file of the cache (one open, not one per dataset:
     a slow filesystem pays for every call), each value with its own sha256.
 
+    Opening the file indexes it (each key's hash and where its value lies), without keeping the values: a part
+    is read when asked for, and one made this build waits in a temporary file, so memory holds keys, not parts.
     `get` checks the value's hash before it is trusted: a damaged or truncated line counts as missing. `save`
     writes the parts this build used or made (what a build no longer asks for is dropped), under a temporary
     name renamed into place.
@@ -190,40 +192,69 @@ class Parts:
 
     def __init__(self, cache: "Cache | None", name: str):
         self.path = cache.folder / "parts" / f"{name}.txt" if cache is not None and cache.folder is not None else None
-        self._stored: dict[str, tuple[str, bytes]] = {}
-        self._kept: dict[str, bytes] = {}
+        self._stored: dict[str, tuple[str, int, int]] = {}  # key -> (sha256, offset, length) in the stored file
+        self._kept: dict[str, tuple[str, Any, int, int]] = {}  # key -> (sha256, file holding it, offset, length)
+        self._file: Any = None  # the stored file
+        self._spool: Any = None  # the parts made this build
         self.hits = self.misses = 0
-        if self.path is not None:
-            try:
-                data = self.path.read_bytes()
-            except OSError:
-                data = b""
-            for line in data.split(b"\n"):
-                fields = line.split(b"\t", 2)
-                if len(fields) == 3:
-                    self._stored[fields[0].decode("ascii", "replace")] = (fields[1].decode("ascii", "replace"), fields[2])
+        if self.path is None:
+            return
+        try:
+            self._file = self.path.open("rb")
+        except OSError:
+            return
+        offset = 0
+        for line in self._file:
+            fields = line.split(b"\t", 2)
+            if len(fields) == 3:
+                value = fields[2][:-1] if fields[2].endswith(b"\n") else fields[2]
+                start = offset + len(fields[0]) + len(fields[1]) + 2
+                self._stored[fields[0].decode("ascii", "replace")] = (fields[1].decode("ascii", "replace"), start,
+                                                                      len(value))
+            offset += len(line)
+
+    @staticmethod
+    def _read(fh: Any, offset: int, length: int) -> bytes:
+        return os.pread(fh.fileno(), length, offset)
 
     def get(self, part_key: str) -> Any:
         """The value stored under `part_key`, or None (missing, or damaged: its hash does not match)."""
         found = self._stored.get(part_key)
-        if found is not None and hashlib.sha256(found[1]).hexdigest() == found[0]:
+        if found is not None:
+            sha, offset, length = found
             try:
-                value = orjson.loads(found[1])
-            except ValueError:
-                value = None
-            if value is not None:
-                self._kept[part_key] = found[1]
-                self.hits += 1
-                return value
+                data = self._read(self._file, offset, length)
+            except OSError:
+                data = b""
+            if hashlib.sha256(data).hexdigest() == sha:
+                try:
+                    value = orjson.loads(data)
+                except ValueError:
+                    value = None
+                if value is not None:
+                    self._kept[part_key] = (sha, self._file, offset, length)
+                    self.hits += 1
+                    return value
         self.misses += 1
         return None
 
     def put(self, part_key: str, value: Any) -> None:
         """Keep `value` (JSON: what orjson writes) under `part_key`; a value it cannot write is not kept."""
+        if self.path is None:
+            return
         try:  # one line per part: JSON escapes every newline and tab inside the value
-            self._kept[part_key] = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+            data = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
         except TypeError:
-            pass
+            return
+        try:
+            if self._spool is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._spool = tempfile.TemporaryFile(prefix=".tmp-", dir=self.path.parent)
+            offset = self._spool.tell()
+            self._spool.write(data)
+        except OSError:  # no room for it: made again next build
+            return
+        self._kept[part_key] = (hashlib.sha256(data).hexdigest(), self._spool, offset, len(data))
 
     def made(self, part_key: str, make: Any) -> Any:
         """The value kept under `part_key`, else `make()` (kept for the next build). A kept value is what
@@ -235,18 +266,23 @@ class Parts:
         return value
 
     def save(self) -> None:
-        """Write the parts used or made; a failure to write is no failure of the build."""
+        """Write the parts used or made, one at a time; a failure to write is no failure of the build."""
         if self.path is None or (set(self._kept) == set(self._stored) and not self.misses):
             return
-        lines = [k.encode("ascii") + b"\t" + hashlib.sha256(v).hexdigest().encode("ascii") + b"\t" + v
-                 for k, v in sorted(self._kept.items())]
         tmp = None
         try:
+            if self._spool is not None:
+                self._spool.flush()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
             tmp = Path(name)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(b"\n".join(lines) + b"\n")
+                for k in sorted(self._kept):
+                    sha, source, offset, length = self._kept[k]
+                    fh.write(k.encode("ascii") + b"\t" + sha.encode("ascii") + b"\t" + self._read(source, offset, length)
+                             + b"\n")
+                if not self._kept:
+                    fh.write(b"\n")
             os.replace(tmp, self.path)
         except OSError:
             if tmp is not None:

@@ -12,7 +12,9 @@ different files, so the output does not depend on which finishes first.
 Every worker freezes the garbage collector's view of what it inherited (a
 collection would otherwise walk, and so copy, the whole model in each child)
 and collects less often (`calm_gc`); so does the build itself once the model
-is loaded.
+is loaded. A worker collects in full after each chunk (cycles a chunk left
+would otherwise stay until the next rare full collection, and a worker of
+many chunks would grow by each one's), and the caller before it forks them.
 """
 
 from __future__ import annotations
@@ -52,7 +54,12 @@ GC_THRESHOLD = 100_000  # allocations between young collections (Python's defaul
 
 def _run(chunk: Any) -> Any:
     assert _work is not None
-    return _work(chunk)
+    try:
+        return _work(chunk)
+    finally:
+        # A worker runs chunk after chunk, and the rare full collections of calm_gc would leave each chunk's
+        # cycles (pySHACL's graphs, say) in place: the worker would grow by a chunk's garbage every time.
+        gc.collect()
 
 
 def chunks(items: Sequence[T], size: int) -> list[list[T]]:
@@ -78,6 +85,7 @@ def map_chunks(work: Callable[[list[T]], Any], items: Sequence[T], size: int,
     if workers <= 1 or not forking():
         return collect(work(part) for part in parts)
     _work = work
+    gc.collect()  # no worker inherits this process's garbage
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=calm_gc) as pool:
             return collect(pool.map(_run, parts))

@@ -226,12 +226,19 @@ def build(root: Path, out: Path, base_url: str | None = None, function_url: str 
         if problems.errors:
             raise InputError(problems.errors)
         files.measure(portfolio)
-        portfolio.quality = quality_scores(root, portfolio, problems.warnings)
-        table_previews = previews(portfolio, problems)
-        if problems.errors:
-            raise InputError(problems.errors)
-        document_previews = documents.previews(portfolio, problems)
-        data_history = history.read(root, portfolio)
+        # The history in a child beside the scores and previews: it parses every version of every table,
+        # and what that leaves in a process's heap stays out of this one (which every step forks from).
+        reading = parallel.Background(lambda: history.read(root, portfolio))
+        try:
+            portfolio.quality = quality_scores(root, portfolio, problems.warnings)
+            table_previews = previews(portfolio, problems)
+            if problems.errors:
+                raise InputError(problems.errors)
+            document_previews = documents.previews(portfolio, problems)
+        except BaseException:
+            reading.cancel()
+            raise
+        data_history = reading.result()
         warnings = problems.warnings
         _publish(root, out, portfolio, table_previews, warnings, document_previews, data_history, cache,
                  progress)
@@ -260,7 +267,8 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
             progress.update("bước/steps", len(finished), len(declared))
 
         results = run_steps(declared, staging, work / "steps", step_done)
-        warnings.extend((results or {}).get("standards") or [])
+        for name in ("dcat", "standards"):
+            warnings.extend((results or {}).get(name) or [])
         os.chmod(staging, 0o755)
         swap(staging, out, discard=retire)
     except BaseException:
@@ -296,9 +304,12 @@ class Plan:
             Step("pages", self.pages, fork=True, writes=PAGES),
             Step("files", self.files, fork=True, writes=FILES),
             Step("zips", self.zips, fork=True, writes=("datasets/*/*.zip", "datasets/*/files/datapackage.json")),
-            Step("conversions", self.conversions, writes=("datasets/*/converted/*", "datasets/*/conversions.json")),
+            # Forked too: what converting or reusing every table leaves in a heap stays out of this process,
+            # which the later steps and their workers fork from; the results come back whole.
+            Step("conversions", self.conversions, fork=True,
+                 writes=("datasets/*/converted/*", "datasets/*/conversions.json")),
             Step("standards", self.standards, needs=("conversions", "zips"), fork=True, writes=STANDARDS),
-            Step("dcat", self.dcat, needs=("conversions", "zips"),
+            Step("dcat", self.dcat, needs=("conversions", "zips"), fork=True,
                  writes=("dcat/catalog.*", "dcat/catalog/*", "dcat/datasets/*")),
             Step("redirects", self.redirects, needs=("pages",), reads=("datasets/*/index.html",),
                  writes=("datasets/*/index.html", "api/v1/datasets/*.json")),
@@ -358,10 +369,10 @@ class Plan:
         the CKAN-style API, the dataset JSON): an error fails the build; the warnings are returned."""
         return self._harvest([s for s in harvest.standards() if not s.OWN_CORES], self._job(out, done))
 
-    def dcat(self, out: Path, done: dict) -> None:
-        """DCAT-AP, checked with the official shapes over the cores (in this process): a violation of the
-        mandatory shapes fails the build, the recommended ones warn."""
-        self.warnings.extend(self._harvest([s for s in harvest.standards() if s.OWN_CORES], self._job(out, done)))
+    def dcat(self, out: Path, done: dict) -> list[Problem]:
+        """DCAT-AP, checked with the official shapes over the cores: a violation of the mandatory shapes fails
+        the build; the recommended ones' warnings are returned."""
+        return self._harvest([s for s in harvest.standards() if s.OWN_CORES], self._job(out, done))
 
     @staticmethod
     def _harvest(standards: list, job: harvest.Job) -> list[Problem]:

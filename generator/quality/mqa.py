@@ -26,6 +26,7 @@ so a published description is compliant.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from typing import Any
 
@@ -97,6 +98,8 @@ INDICATORS: list[tuple[str, str, str, str, float, str, str]] = [
     ("contextuality.modified", "dct:modified", "Ngày sửa đổi", "Modification date", 5,
      "Biết dữ liệu mới đến đâu.", "How recent the data is is known."),
 ]
+# What each indicator checks, in both languages (one text for every dataset's criteria).
+LABELS = {cid: (f"{vi} ({prop})", f"{en} ({prop})") for cid, prop, vi, en, *_ in INDICATORS}
 
 
 def _index(triples: set) -> dict[Any, dict[Any, list[Any]]]:
@@ -106,16 +109,29 @@ def _index(triples: set) -> dict[Any, dict[Any, list[Any]]]:
     return out
 
 
+CHUNK = 100  # datasets described together
+
+
 class MqaScore:
     id = "mqa"
 
-    def score(self, d: Dataset, inputs: Inputs) -> Score:
+    def _described(self, d: Dataset, inputs: Inputs) -> dict[Any, dict[Any, list[Any]]]:
+        """The description the DCAT step publishes for `d`, made for CHUNK datasets at a time (in the
+        portfolio's order, as the scores are asked for): the nodes they share (vocabulary concepts,
+        agencies) are described once per chunk, and only one chunk's triples are held."""
         p = inputs.portfolio
         if self.id not in inputs.shared:
-            # The description the DCAT step publishes for every dataset, built once: the shared nodes
-            # (vocabulary concepts, agencies) are described once instead of once per dataset.
-            inputs.shared[self.id] = _index(datasets_triples(p, p.datasets))
-        g = inputs.shared[self.id]
+            inputs.shared[self.id] = {"at": {x.id: i for i, x in enumerate(p.datasets)}, "ids": set()}
+        held = inputs.shared[self.id]
+        if d.id not in held["ids"]:
+            start = held["at"].get(d.id)
+            chunk = p.datasets[start:start + CHUNK] if start is not None else [d]
+            held["ids"], held["index"] = {x.id for x in chunk}, _index(datasets_triples(p, chunk))
+        return held["index"]
+
+    def score(self, d: Dataset, inputs: Inputs) -> Score:
+        p = inputs.portfolio
+        g = self._described(d, inputs)
         T, DCT = DCAT, DCTERMS
         props = g[URIRef(p.catalog.portal.base_url + urls.dataset_page(d.id) + "#dataset")]
         dists = sorted(props.get(T.distribution, []))
@@ -191,8 +207,8 @@ class MqaScore:
                 ok = present.get(cid, False)
                 points = float(weight) if ok else 0.0
                 detail_vi = detail_en = ""
-            criteria.append(Criterion(cid, f"{vi} ({prop})", f"{en} ({prop})", why_vi, why_en, points, float(weight),
-                                      ok, detail_vi, detail_en))
+            criteria.append(Criterion(cid, *LABELS[cid], why_vi, why_en, points, float(weight), ok,
+                                      sys.intern(detail_vi), sys.intern(detail_en)))
         total = round(sum(c.points for c in criteria), 2)
         band = next(b for limit, b in BANDS if total >= limit)
         return Score(self.id, "Đánh giá chất lượng siêu dữ liệu EU (MQA)", "EU Metadata Quality Assessment (MQA)",

@@ -35,6 +35,7 @@ from generator.tables.reader import TableReadError
 HISTORY = 50  # changes kept per dataset
 MAX_BYTES = 20 * 1024 * 1024  # a table version larger than this is not compared
 MAX_ROWS = 200_000
+KEPT_CELLS = 1_000_000  # cells of the parsed table versions kept for the comparisons that follow
 TABULAR = {"csv", "xls", "xlsx"}
 NULL = "0" * 40
 
@@ -188,12 +189,16 @@ def _compare(change: FileChange, before: tuple[list[str], list[list[str]]], afte
 
 
 class _Blobs:
-    """Versions of files read from git's object store (one `git cat-file --batch`), tables parsed once."""
+    """Versions of files read from git's object store (one `git cat-file --batch`), tables parsed once while
+    they may be asked for again: the log runs newest first, so a version compared as a change's old side is
+    soon the new side of the change before it. The versions parsed last are kept, up to KEPT_CELLS cells (not
+    every version of every table: a portal's whole history would be in memory at once)."""
 
     def __init__(self, root: Path):
         self.root = root
         self.proc: subprocess.Popen | None = None
         self.tables: dict[tuple[str, str, str | None], tuple[list[str], list[list[str]]] | None] = {}
+        self.cells = 0  # of the tables kept
         self.tmp = tempfile.TemporaryDirectory(prefix="opendata-history-")
 
     def __enter__(self) -> "_Blobs":
@@ -236,7 +241,15 @@ class _Blobs:
                 finally:
                     path.unlink()
             self.tables[key] = table
+            self.cells += _cells(table)
+            while self.cells > KEPT_CELLS and len(self.tables) > 1:
+                self.cells -= _cells(self.tables.pop(next(iter(self.tables))))  # the oldest parsed
+            return table
         return self.tables[key]
+
+
+def _cells(table: tuple[list[str], list[list[str]]] | None) -> int:
+    return 0 if table is None else len(table[0]) * (len(table[1]) + 1)
 
 
 def describe(f: FileChange, lang: str) -> str:

@@ -204,9 +204,9 @@ def license_list() -> list[dict[str, Any]]:
             for e in licences.REGISTER]
 
 
-def _with_counts(item: dict[str, Any], packages: list[dict[str, Any]]) -> dict[str, Any]:
+def _with_counts(item: dict[str, Any], count: int) -> dict[str, Any]:
     """organization_show / group_show as CKAN answers them without include_datasets."""
-    return {**item, "package_count": len(packages), "num_followers": 0, "users": [], "extras": [], "tags": [],
+    return {**item, "package_count": count, "num_followers": 0, "users": [], "extras": [], "tags": [],
             "groups": []}
 
 
@@ -218,24 +218,38 @@ def documents(p: Portfolio, downloads: Downloads, periods: Periods | None = None
               made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> dict[str, Any]:
     """site-relative path -> JSON document, for every file this module writes. `made(d, make)`: the
     dataset's package kept from an earlier build, else make() (see `publish`)."""
+    return dict(_answers(p, downloads, periods, made, []))
+
+
+def _answers(p: Portfolio, downloads: Downloads, periods: Periods | None,
+             made: Callable[[Dataset, Callable[[], dict]], dict] | None, results: Any) -> Any:
+    """(path, document) of every file, each package's answers as soon as it is made; `results` (a list, or
+    a `_Results` spool) receives every package and is package_search's `results`."""
     created = first_created(p)
     made = made or (lambda d, make: make())
-    packages = {d.id: made(d, lambda d=d: package(p, d, downloads.get(d.id, []), periods, created))
-                for d in sorted(p.datasets, key=lambda d: d.id)}
     portal = p.catalog.portal
-    by_org: dict[str, list[dict[str, Any]]] = {}
-    by_group: dict[str, list[dict[str, Any]]] = {}
-    for pkg in packages.values():
-        by_org.setdefault(pkg["organization"]["name"], []).append(pkg)
+    names: list[str] = []
+    by_org: dict[str, int] = {}  # packages per organisation and group (their answers give the count)
+    by_group: dict[str, int] = {}
+    tags: set[str] = set()
+    for d in sorted(p.datasets, key=lambda d: d.id):
+        pkg = made(d, lambda d=d: package(p, d, downloads.get(d.id, []), periods, created))
+        names.append(d.id)
+        by_org[pkg["organization"]["name"]] = by_org.get(pkg["organization"]["name"], 0) + 1
         for g in pkg["groups"]:
-            by_group.setdefault(g["name"], []).append(pkg)
+            by_group[g["name"]] = by_group.get(g["name"], 0) + 1
+        tags.update(t["name"] for t in pkg["tags"])
+        doc = envelope(p, "package_show", pkg)
+        yield urls.ckan_package_show(d.id), doc
+        yield urls.ckan_package_show(pkg["id"]), doc
+        results.append(pkg)
     actions: dict[str, Any] = {
-        "package_list": sorted(packages),
-        "package_search": {"count": len(packages), "results": list(packages.values()), "sort": "name asc",
+        "package_list": sorted(names),
+        "package_search": {"count": len(names), "results": results, "sort": "name asc",
                            "facets": {}, "search_facets": {}},
         "organization_list": sorted(by_org),
         "group_list": sorted(by_group),
-        "tag_list": sorted({t["name"] for pkg in packages.values() for t in pkg["tags"]}),
+        "tag_list": sorted(tags),
         "license_list": license_list(),
         "status_show": {"site_title": portal.name, "site_url": portal.base_url.rstrip("/"),
                         "site_description": portal.name_en, "locale_default": portal.language,
@@ -245,21 +259,47 @@ def documents(p: Portfolio, downloads: Downloads, periods: Periods | None = None
                      "and group_show are files named by id (package_show/<name>.json). The portal's function "
                      "answers every action with its arguments.",
     }
-    out: dict[str, Any] = {}
     for action, result in actions.items():
         doc = envelope(p, action, result)
-        out[urls.ckan_action(action)] = doc
-        out[urls.ckan_action(action) + ".json"] = doc
-    for name, pkg in packages.items():
-        doc = envelope(p, "package_show", pkg)
-        out[urls.ckan_package_show(name)] = doc
-        out[urls.ckan_package_show(pkg["id"])] = doc
-    for name, pkgs in by_org.items():
-        out[urls.ckan_show("organization_show", name)] = envelope(
-            p, "organization_show", _with_counts(organization(p, name, created), pkgs))
-    for name, pkgs in by_group.items():
-        out[urls.ckan_show("group_show", name)] = envelope(p, "group_show", _with_counts(group(p, name), pkgs))
-    return out
+        yield urls.ckan_action(action), doc
+        yield urls.ckan_action(action) + ".json", doc
+    for name, count in by_org.items():
+        yield urls.ckan_show("organization_show", name), envelope(
+            p, "organization_show", _with_counts(organization(p, name, created), count))
+    for name, count in by_group.items():
+        yield urls.ckan_show("group_show", name), envelope(p, "group_show", _with_counts(group(p, name), count))
+
+
+class _Results:
+    """package_search's `results` as the packages pass, each written out (json_api.json_bytes, indented at
+    its depth in the answer) into a temporary file instead of held: the answer is then written from it."""
+
+    MARK = "\x00results\x00"
+    DEPTH = b"      "  # envelope -> result -> results -> each package: three levels of two spaces
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.file = tempfile.TemporaryFile(prefix="opendata-ckan-")
+        self.count = 0
+
+    def append(self, pkg: dict[str, Any]) -> None:
+        text = json_bytes(pkg)[:-1]  # without its final newline; a newline inside a string is escaped
+        self.file.write((b",\n" if self.count else b"") + self.DEPTH + text.replace(b"\n", b"\n" + self.DEPTH))
+        self.count += 1
+
+    def write(self, target: Path, doc: dict[str, Any]) -> None:
+        """The answer `doc` (holding this spool as its results) into `target`, the packages copied from the spool."""
+        head, tail = json_bytes({**doc, "result": {**doc["result"], "results": self.MARK}}).split(
+            json.dumps(self.MARK).encode(), 1)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.file.flush()
+        self.file.seek(0)
+        with target.open("wb") as fh:
+            fh.write(head + (b"[\n" if self.count else b"["))
+            while block := self.file.read(1 << 20):
+                fh.write(block)
+            fh.write((b"\n    ]" if self.count else b"]") + tail)
 
 
 OWN_CORES = False
@@ -277,8 +317,19 @@ def publish(job: Job) -> tuple[list[Problem], list[Problem]]:
 
 def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods: Periods | None = None,
           made: Callable[[Dataset, Callable[[], dict]], dict] | None = None) -> None:
-    written: dict[int, bytes] = {}  # a document at two paths (name and id, with and without .json) made once
-    for path, doc in documents(p, found(p, site) if downloads is None else downloads, periods, made).items():
-        if id(doc) not in written:
-            written[id(doc)] = json_bytes(doc)
-        write_bytes(site / path, written[id(doc)])
+    """Every answer, each package's as it is made: only package_search's whole list waits, in a temporary
+    file (what `documents` gives, written out, without holding every package)."""
+    # A document at two paths (name and id, with and without .json), listed one after the other: its
+    # bytes made once, and only the last document's held.
+    last: tuple[Any, bytes] = (None, b"")  # the document itself (its id could be a freed one's)
+    results = _Results()
+    try:
+        for path, doc in _answers(p, found(p, site) if downloads is None else downloads, periods, made, results):
+            if isinstance(doc["result"], dict) and doc["result"].get("results") is results:
+                results.write(site / path, doc)
+                continue
+            if last[0] is not doc:
+                last = (doc, json_bytes(doc))
+            write_bytes(site / path, last[1])
+    finally:
+        results.file.close()

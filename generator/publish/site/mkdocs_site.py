@@ -17,6 +17,7 @@ every page is built.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import sys
@@ -143,18 +144,73 @@ def build(frame: Frame, sources: dict[str, Source] | None = None, cache: Cache |
     `sources`: the pages (pagecache.Source by docs path) — those not in the docs folder are taken from
     `cache`, or written into it when MkDocs must wrap them.
     """
-    from mkdocs.commands.build import build as mkdocs_build
-
     config = frame.config
     with _mkdocs(frame.config_file, frame.epoch) as messages:
         reused = _reuse(config, Path(config.docs_dir), sources or {}, cache or Cache(None), frame.digest)
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            mkdocs_build(config)
+            _build_in_batches(config, frame.digest is not None)
         finally:
             config.plugins.on_shutdown()
     reused.finish(Path(config.site_dir))
     return messages
+
+
+BATCH = 1000  # pages MkDocs wraps at once: it holds every page it is given, Markdown and HTML, until it is done
+
+
+def _build_in_batches(config: Any, separable: bool) -> None:
+    """MkDocs over the docs folder, `BATCH` pages at a time where a page's HTML depends on no other page
+    (`separable`: the frame's digest exists, the very premise of taking pages from the cache): each batch is
+    the nav's pages and a share of the rest, as a rebuild gives MkDocs only the pages whose key is new. The
+    first batch builds the site (theme files, nav pages, 404); the later ones, into a scratch folder, add only
+    their pages. So memory holds one batch's pages, not the whole site's."""
+    import tempfile
+
+    from mkdocs.commands.build import build as mkdocs_build
+
+    docs, site = Path(config.docs_dir), Path(config.site_dir)
+    nav = set(_nav_sources(config.nav or []))
+    pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if separable else []
+    pages = [p for p in pages if p not in nav]
+    if len(pages) <= BATCH:
+        mkdocs_build(config)
+        return
+    batches = [pages[i:i + BATCH] for i in range(0, len(pages), BATCH)]
+    with tempfile.TemporaryDirectory(prefix=".held-", dir=docs.parent) as held, \
+            tempfile.TemporaryDirectory(prefix=".batch-", dir=site.parent) as scratch:
+        aside, batch_site = Path(held), Path(scratch)
+        for path in pages[BATCH:]:
+            _move(docs / path, aside / path)
+        try:
+            mkdocs_build(config)
+            config.site_dir = str(batch_site)
+            for previous, batch in zip(batches, batches[1:]):
+                for path in previous:
+                    _move(docs / path, aside / path)
+                for path in batch:
+                    _move(aside / path, docs / path)
+                gc.collect()  # MkDocs' pages and files refer to each other: the last batch's go only with a collection
+                mkdocs_build(config)
+                for path in batch:
+                    _move(batch_site / _dest(path, config.use_directory_urls), site / _dest(path, config.use_directory_urls))
+        finally:
+            config.site_dir = str(site)
+            for path in pages:  # the docs folder as it was
+                if (aside / path).is_file():
+                    _move(aside / path, docs / path)
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+
+
+def _dest(path: str, use_directory_urls: bool) -> str:
+    """Where MkDocs writes the page of docs path `path`, relative to the site folder."""
+    from mkdocs.structure.files import File
+
+    return File(path, None, "", bool(use_directory_urls)).dest_uri
 
 
 class _Reuse:
@@ -169,9 +225,7 @@ class _Reuse:
         self.aliases: dict[str, Any] = {}  # key -> a cache entry to store under it too
 
     def dest(self, path: str) -> str:
-        from mkdocs.structure.files import File
-
-        return File(path, None, "", self.use_directory_urls).dest_uri
+        return _dest(path, self.use_directory_urls)
 
     def finish(self, site: Path) -> None:
         folders: set[Path] = set()

@@ -388,19 +388,19 @@ def datasets_triples(p: Portfolio, datasets: Iterable[Dataset],
 
 
 class DatasetTriples(Mapping):
-    """Each dataset's triples (dataset id -> Triples), made when first asked for: a build that writes the
-    files from cached serialised parts asks only for the datasets it checks."""
+    """Each dataset's triples (dataset id -> Triples), made each time they are asked for and not kept: a
+    build that writes the files from cached serialised parts asks only for the datasets it checks, and the
+    whole catalogue's triples are never held at once (the shape checks make each part's in their worker)."""
 
     def __init__(self, p: Portfolio, downloads: Downloads | None, periods: dict[str, tuple[str, str]] | None):
         self.p, self.downloads, self.periods = p, downloads or {}, periods
         self._datasets = {d.id: d for d in sorted(p.datasets, key=lambda d: d.id)}
-        self._made: dict[str, Triples] = {}
+        self.made = 0  # datasets described so far
 
     def __getitem__(self, dataset_id: str) -> Triples:
-        if dataset_id not in self._made:
-            d = self._datasets[dataset_id]
-            self._made[dataset_id] = dataset_triples(self.p, d, self.downloads.get(d.id, []), self.periods)
-        return self._made[dataset_id]
+        d = self._datasets[dataset_id]
+        self.made += 1
+        return dataset_triples(self.p, d, self.downloads.get(d.id, []), self.periods)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._datasets)

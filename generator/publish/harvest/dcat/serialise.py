@@ -167,30 +167,31 @@ def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
     downloads = found(p, site) if downloads is None else downloads
     published = catalog_triples(p, downloads, periods)
     keep = parts is not None and marks is not None
-    made = _Blocks()
-    serialised: dict[str, Part] = {}
     (site / "dcat" / "datasets").mkdir(parents=True, exist_ok=True)
-    for dataset_id in published.datasets:
-        part = parts.get(marks[dataset_id]) if keep else None
-        if not _valid(part):
-            part = made.part(published.datasets[dataset_id])
-            if keep:
-                parts.put(marks[dataset_id], part)
-        serialised[dataset_id] = part
-        ttl = _turtle_text([x[1] for x in part])
-        published.turtle_sha256[dataset_id] = hashlib.sha256(ttl).hexdigest()
-        write_bytes(site / urls.dcat_dataset(dataset_id, "ttl"), ttl)
-        write_bytes(site / urls.dcat_dataset(dataset_id, "jsonld"), _jsonld_text([x[2] for x in part]))
+    # Page by page (sorted by id, as the datasets are): only one page's parts are held at a time.
     ids = sorted(published.datasets)
     pages = [ids[i:i + PAGE_SIZE] for i in range(0, len(ids), PAGE_SIZE)] or [[]]
     if len(pages) > 1:
         (site / "dcat" / "catalog").mkdir(parents=True, exist_ok=True)
     for number, page in enumerate(pages, 1):
-        ttl, js = _page_blocks(published, page, serialised, made)
-        ttl.append(_ttl_block(*_paging(p, number, len(pages), len(ids), "ttl")))
-        js.append(_jsonld_block(*_paging(p, number, len(pages), len(ids), "jsonld")))
-        write_bytes(site / urls.dcat_catalog_page(number, "ttl"), _turtle_text(ttl))
-        write_bytes(site / urls.dcat_catalog_page(number, "jsonld"), _jsonld_text(js))
+        made = _Blocks()  # the nodes the page's datasets share, serialised once
+        serialised: dict[str, Part] = {}
+        for dataset_id in page:
+            part = parts.get(marks[dataset_id]) if keep else None
+            if not _valid(part):
+                part = made.part(published.datasets[dataset_id])
+                if keep:
+                    parts.put(marks[dataset_id], part)
+            serialised[dataset_id] = part
+            ttl = _turtle_text([x[1] for x in part])
+            published.turtle_sha256[dataset_id] = hashlib.sha256(ttl).hexdigest()
+            write_bytes(site / urls.dcat_dataset(dataset_id, "ttl"), ttl)
+            write_bytes(site / urls.dcat_dataset(dataset_id, "jsonld"), _jsonld_text([x[2] for x in part]))
+        ttl_blocks, js_blocks = _page_blocks(published, page, serialised, made)
+        ttl_blocks.append(_ttl_block(*_paging(p, number, len(pages), len(ids), "ttl")))
+        js_blocks.append(_jsonld_block(*_paging(p, number, len(pages), len(ids), "jsonld")))
+        write_bytes(site / urls.dcat_catalog_page(number, "ttl"), _turtle_text(ttl_blocks))
+        write_bytes(site / urls.dcat_catalog_page(number, "jsonld"), _jsonld_text(js_blocks))
     return published
 
 
