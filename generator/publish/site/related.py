@@ -18,7 +18,6 @@ SHOWN = 5
 
 class Related:
     def __init__(self, p: Portfolio):
-        self.p = p
         self.newest = sorted(p.datasets, key=lambda d: (d.modified, d.id), reverse=True)
         self.rank = {d.id: i for i, d in enumerate(self.newest)}
         by_keyword: dict[str, list[int]] = defaultdict(list)
