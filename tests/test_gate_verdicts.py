@@ -121,7 +121,7 @@ def test_a_cached_data_json_verdict_is_the_verdict(gate, tmp_path):
 
 def test_frictionless_judges_a_descriptor_once(tmp_path):
     """Its verdict on a descriptor comes from the cache the second time: the same findings, frictionless not even
-    imported; a changed descriptor is judged afresh."""
+    imported (nor rdflib and pySHACL: the shapes' verdicts are kept too); a changed descriptor is judged afresh."""
     import json
     import subprocess
     import sys
@@ -136,21 +136,23 @@ def test_frictionless_judges_a_descriptor_once(tmp_path):
     script = ("import json, sys\nfrom pathlib import Path\nfrom generator.gate import report\n"
               "from generator.gate.run import validate\n"
               f"found = json.loads(report.to_json(validate(Path({str(root)!r}), offline=True)))\n"
-              "print(json.dumps([found['tasks'], 'frictionless' in sys.modules]))")
+              "print(json.dumps([found['tasks'], 'frictionless' in sys.modules,"
+              " sorted({'rdflib', 'pyshacl'} & set(sys.modules))]))")
 
-    def run(cache: str) -> tuple[list, bool]:
+    def run(cache: str) -> tuple[list, bool, list]:
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONPATH": str(ROOT), "OPENDATA_CACHE": cache}).stdout
         return tuple(json.loads(out))
 
-    uncached, imported = run("off")
-    assert imported and any(e["type"] == "package-error" for t in uncached for e in t["errors"])
+    uncached, imported, graphs = run("off")
+    assert imported and graphs == ["pyshacl", "rdflib"]
+    assert any(e["type"] == "package-error" for t in uncached for e in t["errors"])
     cache = str(tmp_path / "cache")
-    assert run(cache) == (uncached, True)
-    assert run(cache) == (uncached, False)
+    assert run(cache) == (uncached, True, ["pyshacl", "rdflib"])
+    assert run(cache) == (uncached, False, [])
     data["homepage"] = "https://syt.vinhphuc.gov.vn"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    tasks, imported = run(cache)
+    tasks, imported, _ = run(cache)
     assert imported and not any(e["type"] == "package-error" for t in tasks for e in t["errors"])
 
 
@@ -161,13 +163,13 @@ def test_a_cached_shapes_verdict_is_the_verdict(gate, tmp_path, monkeypatch):
 
     portfolio, _ = pipeline.load(gate.root)
     broken = portfolio.datasets[0]
-    broken.title = "Tên được đánh dấu cho kiểm tra"
+    marked = broken.title = "Tên được đánh dấu cho kiểm tra"
     checked = []
     real = dcat.check
 
     def check(graph):
         checked.append(len(graph))
-        if any(str(o) == broken.title for o in graph.objects()):
+        if any(str(o) == marked for o in graph.objects()):
             return False, "violation of the stand-in shape"
         return real(graph)
 
@@ -183,3 +185,20 @@ def test_a_cached_shapes_verdict_is_the_verdict(gate, tmp_path, monkeypatch):
     assert [p["file"] for p in found[0]] == [broken.descriptor_file]
     assert found[0] == found[1] == found[2]
     assert calls[0] > 0 and calls[1] == calls[0] and calls[2] == 0
+    # What a dataset's graph is made from changed: that dataset is checked again, alone; a change to the
+    # catalogue (in every dataset's graph) checks them all.
+    other = portfolio.datasets[1]
+    other.description += " Đã sửa."
+    checked.clear()
+    check_standards(portfolio.catalog, portfolio.datasets, Problems(), cache=cache)
+    assert len(checked) == 1
+    alone = checked[0]
+    broken.title = "Tên đã sửa"
+    checked.clear()
+    problems = Problems()
+    check_standards(portfolio.catalog, portfolio.datasets, problems, cache=cache)
+    assert not [p for p in problems.items if p.code == "dcat-ap"] and len(checked) == 1
+    portfolio.catalog.portal.name += " (mới)"
+    checked.clear()
+    check_standards(portfolio.catalog, portfolio.datasets, Problems(), cache=cache)
+    assert len(checked) == 1 and checked[0] > 2 * alone  # every dataset's graph in one run

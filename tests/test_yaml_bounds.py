@@ -106,3 +106,38 @@ def test_a_kept_parse_of_another_generator_version_is_not_used(tmp_path, monkeyp
     with yamlfile.remembered(Parts(cache, "yaml"), "v2"):
         assert yamlfile.load_yaml(path, "datapackage.yaml", Problems()) == {"title": "x"}
     assert calls == ["title: x\n"]
+
+
+def test_the_gate_reads_the_builds_parses_and_keeps_them_as_they_are(tmp_path, monkeypatch):
+    """`opendata validate` after a build parses no file the build parsed, finds what it finds without the
+    cache, and leaves the build's kept parses as they were (it keeps none of its own: saving its few would
+    drop the build's thousand)."""
+    from conftest import copy_portal
+
+    from generator.build import pipeline
+    from generator.build.cache import Cache
+    from generator.gate import report
+    from generator.gate.run import validate
+
+    root = copy_portal(tmp_path / "portal", ["data/so-y-te/co-so-kham-chua-benh", "data/so-gddt/truong-thpt"])
+    broken = root / "data/so-gddt/truong-thpt/datapackage.yaml"
+    broken.write_text(broken.read_text("utf-8") + "\nhomepage: 5\n", "utf-8")  # a finding from what it says
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("OPENDATA_CACHE", str(cache_dir))
+    without = report.to_json(validate(root, offline=True))
+    pipeline.load(root, cache=Cache(cache_dir))
+    kept = (cache_dir / "parts/yaml.txt").read_bytes()
+    calls = []
+    real = yamlfile.parse_yaml
+    monkeypatch.setattr(yamlfile, "parse_yaml", lambda t: calls.append(t) or real(t))
+    changed = root / "data/so-y-te/co-so-kham-chua-benh/datapackage.yaml"
+    changed.write_text(changed.read_text("utf-8") + "\n# một dòng ghi chú\n", "utf-8")
+    with_cache = report.to_json(validate(root, offline=True))
+    assert calls == [changed.read_text("utf-8")]  # the one file the build did not parse
+    assert (cache_dir / "parts/yaml.txt").read_bytes() == kept
+
+    def findings(text: str) -> list:
+        import json
+        return [t["errors"] for t in json.loads(text)["tasks"]] + [json.loads(text).get("problems")]
+
+    assert findings(with_cache) == findings(without) and "homepage" in with_cache

@@ -187,10 +187,12 @@ class Parts:
     is read when asked for, and one made this build waits in a temporary file, so memory holds keys, not parts.
     `get` checks the value's hash before it is trusted: a damaged or truncated line counts as missing. `save`
     writes the parts this build used or made (what a build no longer asks for is dropped), under a temporary
-    name renamed into place.
+    name renamed into place. `read_only`: parts are read, none kept or saved (a gate over a few datasets
+    reads the build's parts; saving would drop the rest).
     """
 
-    def __init__(self, cache: "Cache | None", name: str):
+    def __init__(self, cache: "Cache | None", name: str, read_only: bool = False):
+        self.read_only = read_only
         self.path = cache.folder / "parts" / f"{name}.txt" if cache is not None and cache.folder is not None else None
         self._stored: dict[str, tuple[str, int, int]] = {}  # key -> (sha256, offset, length) in the stored file
         self._kept: dict[str, tuple[str, Any, int, int]] = {}  # key -> (sha256, file holding it, offset, length)
@@ -240,7 +242,7 @@ class Parts:
 
     def put(self, part_key: str, value: Any) -> None:
         """Keep `value` (JSON: what orjson writes) under `part_key`; a value it cannot write is not kept."""
-        if self.path is None:
+        if self.path is None or self.read_only:
             return
         try:  # one line per part: JSON escapes every newline and tab inside the value
             data = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
@@ -267,7 +269,7 @@ class Parts:
 
     def save(self) -> None:
         """Write the parts used or made, one at a time; a failure to write is no failure of the build."""
-        if self.path is None or (set(self._kept) == set(self._stored) and not self.misses):
+        if self.path is None or self.read_only or (set(self._kept) == set(self._stored) and not self.misses):
             return
         tmp = None
         try:

@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build.cache import Cache, folder_for as cache_folder
+from generator.build.cache import Cache, Parts, folder_for as cache_folder, generator_version
+from generator.portal import yamlfile
 from generator.portal.catalog import load_catalog
 from generator.gate import api, descriptor, ownership
 from generator.gate.standards import check_standards
@@ -96,6 +97,14 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
     """The gate over the portal; `since`: only the datasets changed since that git ref; `paths`: only the
     dataset folders named (an agency's folder names all of its datasets, a file the dataset holding it)."""
     started = time.perf_counter()
+    cache = Cache(cache_folder(root))  # the build's: what it judged or parsed before is not done again
+    # The YAML files' parses from the build's cache, read only: the gate parses the few files it has not seen.
+    with yamlfile.remembered(Parts(cache, "yaml", read_only=True), generator_version()):
+        return _validate(root, since, author, offline, max_errors, paths, progress, started, cache)
+
+
+def _validate(root: Path, since: str | None, author: str | None, offline: bool, max_errors: int,
+              paths: list[str] | None, progress: Progress, started: float, cache: Cache) -> Report:
     report = Report(author=author or "", since=since or "")
     problems = Problems()
     changed: list[str] | None = None
@@ -148,7 +157,6 @@ def validate(root: Path, since: str | None = None, author: str | None = None, of
                              wanted=None if named is None and changed is None else in_change)
 
     selected = [d for d in datasets if in_change(d.rel_folder)]
-    cache = Cache(cache_folder(root))  # the build's: a descriptor frictionless judged before is not judged again
     for done, dataset in enumerate(selected, 1):
         check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors, cache=cache)
         progress.update("bộ dữ liệu/datasets", done, len(selected))

@@ -36,7 +36,8 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
     verdict is kept under the hash of its record, and its DCAT-AP verdict under its graph, so an unchanged
     record or graph is not validated again."""
     from generator.build.cache import EntryParts
-    from generator.publish.harvest import datajson, dcat
+    from generator.publish import harvest
+    from generator.publish.harvest import datajson
 
     if not datasets:
         return
@@ -61,17 +62,21 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
     if not shapes:
         return
     portfolio = Portfolio(catalog, stand_in, "", STAND_IN_TIME, 0)
-    published = dcat.catalog_triples(portfolio)
-    # A dataset's verdict is kept under its graph (its triples and the catalogue node's, as N-Triples terms):
-    # an unchanged graph is not checked again, nor pySHACL imported.
-    keys = {d.id: cache.key("dcat-shapes", sorted(" ".join(term.n3() for term in t)
-                                                   for t in published.page([d.id])))
-            for d in stand_in} if cache is not None and cache.folder is not None else {}
+    # A dataset's verdict is kept under the digest of all its graph is made from (the dataset as loaded, the
+    # catalogue, the unit lists: harvest.fingerprints, as the build's parts) and the generator's version: an
+    # unchanged dataset is not checked again, nor its graph made, nor rdflib and pySHACL imported.
+    keys = {i: cache.key("dcat-shapes", digest) for i, digest in harvest.fingerprints(portfolio).items()} \
+        if cache is not None and cache.folder is not None else {}
     verdicts: dict[str, tuple[bool, str]] = {}
     for dataset_id, entry_key in keys.items():
         hit = cache.get(entry_key)
         if hit is not None:
             verdicts[dataset_id] = (bool(hit.meta[0]), str(hit.meta[1]))
+    if len(verdicts) == len(stand_in):
+        return _report_shapes(stand_in, verdicts, problems)
+    from generator.publish.harvest import dcat
+
+    published = dcat.catalog_triples(portfolio)
     for start in range(0, len(stand_in), CHUNK):
         chunk = [d for d in stand_in[start:start + CHUNK] if d.id not in verdicts]
         if not chunk:
@@ -84,7 +89,11 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
         for d in chunk:
             if d.id in keys:
                 cache.put(keys[d.id], list(verdicts[d.id]))
-    for d in stand_in:
+    _report_shapes(stand_in, verdicts, problems)
+
+
+def _report_shapes(datasets: list[Dataset], verdicts: dict[str, tuple[bool, str]], problems: Problems) -> None:
+    for d in datasets:
         ok, text = verdicts[d.id]
         if not ok:
             problems.error(d.descriptor_file, "siêu dữ liệu DCAT-AP của bộ dữ liệu sẽ không đạt các ràng buộc bắt buộc.",
