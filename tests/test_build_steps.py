@@ -123,9 +123,9 @@ ATTRIBUTE = textwrap.dedent("""
                 current.pop()
         return Step(step.name, run, step.writes, step.needs, step.reads, step.fork)
 
-    def serially(declared, site, work, done=None):
+    def serially(declared, site, work, done=None, previous=None):
         sites.append(site.resolve())
-        ran = steps.run([traced(s) for s in declared], site, work, serial=True, record=True)
+        ran = steps.run([traced(s) for s in declared], site, work, serial=True, record=True, previous=previous)
         owners.update(ran.owners)
         return ran.results
 
@@ -247,3 +247,37 @@ def test_where_no_process_can_start_the_replaced_site_is_deleted_at_once(tmp_pat
     out = _site(tmp_path / "site", "0")
     staging.swap(_site(staging.staging_folder(out), "1"), out, discard=staging.retire)
     assert [p.name for p in tmp_path.iterdir()] == ["site"] and (out / "manifest.json").read_text() == "1"
+
+
+def test_a_site_file_links_the_last_sites_same_bytes_and_never_writes_through(tmp_path):
+    """staging.write_file: the last good site's file where it holds the same bytes (a link: the same inode),
+    a new file where it does not; a file already at the path (it may be a link into the last site) is
+    replaced, so the last site keeps what it said."""
+    from generator.build import staging
+
+    previous, out = tmp_path / "site", tmp_path / "step"
+    (previous / "api").mkdir(parents=True)
+    (previous / "api/same.json").write_bytes(b'{"a": 1}\n')
+    (previous / "api/other.json").write_bytes(b'{"b": 1}\n')
+    with staging.reusing(previous, out):
+        staging.write_file(out / "api/same.json", b'{"a": 1}\n')
+        staging.write_file(out / "api/other.json", b'{"b": 2}\n')
+        assert (out / "api/same.json").stat().st_ino == (previous / "api/same.json").stat().st_ino
+        assert (out / "api/other.json").read_bytes() == b'{"b": 2}\n'
+        assert (previous / "api/other.json").read_bytes() == b'{"b": 1}\n'
+        staging.write_file(out / "api/same.json", b'{"a": 2}\n')  # over the link
+    assert (previous / "api/same.json").read_bytes() == b'{"a": 1}\n'
+    assert (out / "api/same.json").read_bytes() == b'{"a": 2}\n'
+    staging.write_file(out / "api/again.json", b'{"a": 1}\n')  # no last site named: a file of its own
+    assert (out / "api/again.json").stat().st_nlink == 1
+    source = tmp_path / "agency.csv"
+    source.write_bytes(b"ma,ten\n01,A\n")
+    (previous / "files").mkdir()
+    (previous / "files/agency.csv").write_bytes(b"ma,ten\n01,A\n")
+    with staging.reusing(previous, out):
+        staging.copy_file(source, out / "files/agency.csv")
+        assert (out / "files/agency.csv").stat().st_ino == (previous / "files/agency.csv").stat().st_ino
+        source.write_bytes(b"ma,ten\n01,B\n")
+        staging.copy_file(source, out / "files/agency.csv")  # over the link
+    assert (previous / "files/agency.csv").read_bytes() == b"ma,ten\n01,A\n"
+    assert (out / "files/agency.csv").read_bytes() == b"ma,ten\n01,B\n"

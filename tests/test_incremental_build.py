@@ -212,8 +212,10 @@ def test_a_published_file_altered_in_place_never_reaches_the_next_build(tmp_path
     site = tmp_path / "site"
     pipeline.build(root, site, cache=cache)
     pipeline.build(root, site, cache=cache)  # the downloads now come from the cache
-    altered = sorted(site.glob("datasets/*/*.zip")) + sorted(site.glob("datasets/*/converted/*"))
-    assert altered
+    # and the files a rebuild links from the last site where it would write the same bytes (JSON, feeds)
+    altered = sorted(site.glob("datasets/*/*.zip")) + sorted(site.glob("datasets/*/converted/*")) \
+        + sorted(site.glob("api/v1/datasets/*.json")) + sorted(site.glob("datasets/*/feed.xml"))
+    assert altered and any(p.suffix == ".json" for p in altered)
     for path in altered:
         with open(path, "r+b") as fh:  # in place: the same inode
             fh.seek(0)
@@ -221,3 +223,29 @@ def test_a_published_file_altered_in_place_never_reaches_the_next_build(tmp_path
     pipeline.build(root, site, cache=cache)
     pipeline.build(root, tmp_path / "fresh", cache=Cache(None))
     _assert_identical(tmp_path / "fresh", site, "a build after published files were altered in place")
+
+
+def test_a_rebuild_links_what_it_would_write_again_and_writes_what_changed(tmp_path):
+    """The files whose bytes a rebuild would write again are the last site's, linked (one directory entry
+    each, not a new file); the changed dataset's are new files; and the last site is never written through."""
+    root = copy_portal(tmp_path / "portal", DATASETS)
+    _git(root, "init", "-q")
+    _commit(root, "first")
+    site, cache = tmp_path / "site", Cache(tmp_path / "cache")
+    pipeline.build(root, site, cache=cache)
+    files = {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+    before = {k: (p.stat().st_ino, p.read_bytes()) for k, p in files.items()}
+    csv = root / "data/so-gddt/truong-thpt/truong-thpt.csv"
+    header, *rows = csv.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    csv.write_text(header + "".join(reversed(rows)), encoding="utf-8")
+    _commit(root, "rows reversed")
+    pipeline.build(root, site, cache=cache)
+    after = {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+    kept = [k for k in after if k in before and after[k].stat().st_ino == before[k][0]]
+    changed = [k for k in after if k not in before or after[k].read_bytes() != before[k][1]]
+    assert "api/v1/datasets/dan-so-theo-huyen.json" in kept and "datasets/dan-so-theo-huyen/feed.xml" in kept
+    assert "api/v1/datasets/truong-thpt.json" in changed and not set(kept) & set(changed)
+    unchanged_json = [k for k in after if k.startswith("api/v1/datasets/") and "truong-thpt" not in k]
+    assert len(unchanged_json) >= 4 and set(unchanged_json) <= set(kept)
+    pipeline.build(root, tmp_path / "fresh", cache=Cache(None))
+    _assert_identical(tmp_path / "fresh", site, "a rebuild after one table changed")

@@ -266,7 +266,7 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
             finished.append(name)
             progress.update("bước/steps", len(finished), len(declared))
 
-        results = run_steps(declared, staging, work / "steps", step_done)
+        results = run_steps(declared, staging, work / "steps", step_done, plan.previous)
         for name in ("dcat", "standards"):
             warnings.extend((results or {}).get(name) or [])
         os.chmod(staging, 0o755)
@@ -278,10 +278,10 @@ def _publish(root: Path, out: Path, portfolio: Portfolio, table_previews: dict, 
         retire(work)  # the Markdown pages MkDocs wrapped, and what steps left
 
 
-def run_steps(declared: list[Step], site: Path, work: Path, done: Callable[[str], None] | None = None
-              ) -> dict[str, Any]:
+def run_steps(declared: list[Step], site: Path, work: Path, done: Callable[[str], None] | None = None,
+              previous: Path | None = None) -> dict[str, Any]:
     """Each step's result by name."""
-    return steps.run(declared, site, work, progress=done).results
+    return steps.run(declared, site, work, progress=done, previous=previous).results
 
 
 @dataclass

@@ -10,6 +10,13 @@ filesystem without it), the swap falls back to two renames.
 Deleting the replaced site costs as much as writing one on a slow disk (tens
 of thousands of entries), and nothing waits for it: `retire` moves it into a
 trash folder beside the output and deletes it in a detached process.
+
+A rebuild makes again thousands of files whose bytes have not changed. Each new
+file costs an inode and its blocks (0.15-0.6 ms here), a hard link a directory
+entry (15 us): `write_file` links the last good site's file where it holds the
+same bytes at the same place (`reusing` says, per step, where that site is).
+No build changes a file in place (it replaces it), so a file the two sites
+share stays what both say.
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import filecmp
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 AT_FDCWD = -100
@@ -79,6 +88,89 @@ def swap(staging: Path, out: Path, discard: Callable[[Path], None] = _delete) ->
     out.rename(old)
     staging.rename(out)
     discard(old)
+
+
+_reused: list[tuple[str, Path]] = []  # (a step's output folder and "/", the last good site)
+
+
+@contextmanager
+def reusing(previous: Path | None, out: Path) -> Iterator[None]:
+    """Within the block, `write_file` into `out` (a step's folder, laid out as the site) links the files of
+    `previous` (the last good site; None: there is none) whose bytes it would write."""
+    if previous is None:
+        yield
+        return
+    entry = (str(out).rstrip(os.sep) + os.sep, previous)
+    _reused.append(entry)
+    try:
+        yield
+    finally:
+        _reused.remove(entry)
+
+
+def _previous_of(path: Path) -> Path | None:
+    text = str(path)
+    for prefix, previous in _reused:
+        if text.startswith(prefix):
+            return previous / text[len(prefix):]
+    return None
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return os.fstat(fh.fileno()).st_size == len(data) and fh.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file of the site a build makes: a hard link to the last good site's file where that holds
+    these bytes, else a new file; its folder made only when missing (each call costs on a slow disk). What
+    is at `path` already is replaced, never written through (it may be a link)."""
+    previous = _previous_of(path)
+    if previous is not None and _same(previous, data):
+        try:
+            _place(lambda: os.link(previous, path), path)
+            return
+        except OSError:
+            pass  # another filesystem, links refused: written below
+    _place(lambda: _create(path, data), path)
+
+
+def copy_file(source: Path, path: Path) -> None:
+    """`write_file` of a file's bytes (an agency's file published as it is), compared without holding them."""
+    previous = _previous_of(path)
+    if previous is not None:
+        try:
+            same = os.stat(previous).st_size == os.stat(source).st_size and filecmp.cmp(previous, source, shallow=False)
+        except OSError:
+            same = False
+        if same:
+            try:
+                _place(lambda: os.link(previous, path), path)
+                return
+            except OSError:
+                pass
+    if os.path.lexists(path):
+        path.unlink()  # copyfile would write through it
+    _place(lambda: shutil.copyfile(source, path), path)
+
+
+def _create(path: Path, data: bytes) -> None:
+    with open(path, "xb") as fh:
+        fh.write(data)
+
+
+def _place(make: Callable[[], None], path: Path) -> None:
+    try:
+        make()
+        return
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        path.unlink()
+    make()
 
 
 TRASH = ".opendata-trash"

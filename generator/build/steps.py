@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.build import parallel
+from generator.build import parallel, staging
 from generator.problems import InputError, Problem
 
 
@@ -151,12 +151,13 @@ class Run:
 
 
 def run(steps: Sequence[Step], site: Path, work: Path, serial: bool = False, record: bool = False,
-        progress: Callable[[str], None] | None = None) -> Run:
+        progress: Callable[[str], None] | None = None, previous: Path | None = None) -> Run:
     """Run `steps` into `site` (their outputs merged), each writing into a folder under `work` (left for
     the caller to delete).
 
     `serial`: every step in this process, in declared order (what the tests attribute files with);
-    `record`: keep the owner of every file, not only of what was moved whole."""
+    `record`: keep the owner of every file, not only of what was moved whole; `previous`: the last good
+    site, whose unchanged files the steps link (staging.write_file)."""
     check(steps)
     site.mkdir(parents=True, exist_ok=True)
     done = Run()
@@ -167,6 +168,10 @@ def run(steps: Sequence[Step], site: Path, work: Path, serial: bool = False, rec
         folder = work / step.name
         folder.mkdir(parents=True, exist_ok=True)
         return folder
+
+    def call(step: Step, folder: Path) -> Any:
+        with staging.reusing(previous, folder):
+            return step.run(folder, done.results)
 
     def finish(step: Step, result: Any) -> None:
         done.results[step.name] = result
@@ -184,11 +189,11 @@ def run(steps: Sequence[Step], site: Path, work: Path, serial: bool = False, rec
                 if step.fork and not serial:
                     pending.remove(step)
                     folder = out(step)
-                    running[step.name] = parallel.Background(lambda s=step, f=folder: s.run(f, done.results))
+                    running[step.name] = parallel.Background(lambda s=step, f=folder: call(s, f))
             inline = next((s for s in ready if not (s.fork and not serial)), None)
             if inline is not None:
                 pending.remove(inline)
-                finish(inline, inline.run(out(inline), done.results))
+                finish(inline, call(inline, out(inline)))
                 continue
             if not running:
                 raise DeclarationError("steps wait on each other: " + ", ".join(s.name for s in pending))

@@ -25,6 +25,7 @@ from generator import i18n
 from generator.i18n import N_
 from generator.portal.model import Portfolio, Resource
 from generator.publish import urls
+from generator.build.staging import write_file
 
 HEADER = ["ten_truong (field)", "ten_goi (title)", "kieu (type)", "dinh_dang (format)", "don_vi (unit)",
           "mo_ta (description)", "rang_buoc (constraints)", "rang_buoc_json (constraints as JSON)",
@@ -183,6 +184,4 @@ def write(p: Portfolio, site: Path) -> None:
             fields = schema_fields(r)
             if not fields:
                 continue
-            target = site / urls.dictionary_csv(d.id, r.name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text("\ufeff" + dictionary_csv(fields), encoding="utf-8")
+            write_file(site / urls.dictionary_csv(d.id, r.name), ("\ufeff" + dictionary_csv(fields)).encode("utf-8"))

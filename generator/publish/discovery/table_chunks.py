@@ -33,6 +33,7 @@ from generator.tables import reader
 from generator.tables.reader import TableReadError
 from generator.text import fold
 from generator.publish import urls
+from generator.build.staging import write_file
 
 CHUNK = 1000
 MAX_CELL = 2000  # characters of one cell shown in a preview; the download has the whole value
@@ -105,7 +106,7 @@ def sort_order(values: list[str], numeric: bool) -> tuple[list[int], int]:
 
 def _dump(path: Path, data: Any) -> int:
     text = orjson.dumps(data)  # compact, text unescaped: what json.dumps(ensure_ascii=False, separators) writes
-    path.write_bytes(text)
+    write_file(path, text)
     return len(text)
 
 
@@ -164,8 +165,6 @@ def part_key(r: Resource) -> str:
 
 def _from_part(part: Any, target: Path) -> TableInfo | None:
     """A table's chunks written from the cache's part ({"files": {name: text}, "meta": TableInfo.meta()})."""
-    from generator.publish.harvest.json_api import write_bytes
-
     try:
         files, meta = part["files"], part["meta"]
         info = TableInfo(meta["header"], meta["titles"], meta["types"], meta["rows"], meta["chunks"],
@@ -174,7 +173,7 @@ def _from_part(part: Any, target: Path) -> TableInfo | None:
         for name, text in files.items():
             if "/" in name or name.startswith("."):
                 return None
-            write_bytes(target / name, text.encode("utf-8"))
+            write_file(target / name, text.encode("utf-8"))
         return info
     except (KeyError, TypeError, AttributeError):
         return None

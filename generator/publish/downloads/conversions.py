@@ -56,6 +56,7 @@ from generator.tables.reader import TableReadError
 from generator.publish.downloads import reproducible_zip
 from generator.publish import urls
 from generator.publish.downloads.records import CONVERTED, Download, Downloads, as_json, copy, make
+from generator.build.staging import write_file
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FLAG_LIMIT = 1000  # flagged cells listed per table (all are counted)
@@ -572,10 +573,9 @@ def _load_record(path: Path) -> dict[str, Any]:
 
 
 def write_record(site: Path, dataset_id: str, tables: dict[str, Any]) -> None:
-    target = site / urls.conversions_record(dataset_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"version": VERSION, "tables": tables}, ensure_ascii=False, indent=1,
-                                 sort_keys=True) + "\n", encoding="utf-8")
+    write_file(site / urls.conversions_record(dataset_id),
+               (json.dumps({"version": VERSION, "tables": tables}, ensure_ascii=False, indent=1, sort_keys=True)
+                + "\n").encode("utf-8"))
 
 
 def downloads(conversions: list[Conversion]) -> Downloads:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
+from generator.build.staging import copy_file
 from generator.portal.model import Portfolio
 from generator.publish import urls
 
@@ -39,5 +39,4 @@ def copy(p: Portfolio, site: Path) -> None:
                 continue
             target = site / urls.resource_file(d, r)
             if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(r.source, target)
+                copy_file(r.source, target)

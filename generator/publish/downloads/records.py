@@ -80,7 +80,7 @@ def copy(source: Path, site: Path, dataset: str, resource: tuple[str, str] | Non
     import hashlib
 
     from generator.build.cache import link
-    from generator.publish.harvest.json_api import write_bytes
+    from generator.build.staging import write_file
 
     try:
         data = source.read_bytes()
@@ -91,7 +91,7 @@ def copy(source: Path, site: Path, dataset: str, resource: tuple[str, str] | Non
     try:
         link(source, site / path)
     except OSError:  # gone since it was read
-        write_bytes(site / path, data)
+        write_file(site / path, data)
     vi, en = titles(fmt, resource[1] if resource else None)
     return Download(dataset, resource[0] if resource else None, fmt, path, len(data), sha256, vi, en)
 

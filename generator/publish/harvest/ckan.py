@@ -39,7 +39,8 @@ from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
 from generator.publish.downloads.records import Download, Downloads, found
 from generator.publish.harvest import licences
-from generator.publish.harvest.json_api import json_bytes, write_bytes
+from generator.build.staging import write_file
+from generator.publish.harvest.json_api import json_bytes
 from generator.publish.harvest.temporal import Periods, coverage
 
 if TYPE_CHECKING:
@@ -330,6 +331,6 @@ def write(p: Portfolio, site: Path, downloads: Downloads | None = None, periods:
                 continue
             if last[0] is not doc:
                 last = (doc, json_bytes(doc))
-            write_bytes(site / path, last[1])
+            write_file(site / path, last[1])
     finally:
         results.file.close()

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import orjson
 
+from generator.build.staging import write_file
 from generator.portal import units
 from generator.portal.model import Dataset, Portfolio
 from generator.publish import urls
@@ -32,19 +33,8 @@ def json_bytes(data: Any) -> bytes:
 _ORJSON = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write a file, making its folder only when it is missing (each call costs on a slow filesystem)."""
-    try:
-        with open(path, "wb") as fh:
-            fh.write(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(data)
-
-
 def write_json(path: Path, data: Any) -> None:
-    write_bytes(path, json_bytes(data))
+    write_file(path, json_bytes(data))
 
 
 def portal_info(p: Portfolio) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from generator.publish.discovery import history
 from generator.publish import urls
 from generator.publish.site.pages import previewable
 from generator.publish.discovery.search_index import snippet
+from generator.build.staging import write_file
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -157,9 +158,7 @@ def write(p: Portfolio, site: Path, data_history: history.DataHistory | None = N
         target.write_bytes(agency_atom(p, agency_id))
     changes = data_history.changes if data_history is not None else {}
     for d in p.datasets:
-        target = site / urls.dataset_feed(d.id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(dataset_atom(p, d, changes.get(d.id, [])))
+        write_file(site / urls.dataset_feed(d.id), dataset_atom(p, d, changes.get(d.id, [])))
     data = sitemap(p)
     (site / urls.SITEMAP).write_bytes(data)
     (site / urls.ROBOTS).write_bytes(robots(p))

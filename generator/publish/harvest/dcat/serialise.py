@@ -162,7 +162,7 @@ def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
     several datasets describe alike is written once, one they describe differently (none today) from the
     union of their triples.
     """
-    from generator.publish.harvest.json_api import write_bytes
+    from generator.build.staging import write_file
 
     downloads = found(p, site) if downloads is None else downloads
     published = catalog_triples(p, downloads, periods)
@@ -185,13 +185,13 @@ def write(p: Portfolio, site: Path, downloads: Downloads | None = None,
             serialised[dataset_id] = part
             ttl = _turtle_text([x[1] for x in part])
             published.turtle_sha256[dataset_id] = hashlib.sha256(ttl).hexdigest()
-            write_bytes(site / urls.dcat_dataset(dataset_id, "ttl"), ttl)
-            write_bytes(site / urls.dcat_dataset(dataset_id, "jsonld"), _jsonld_text([x[2] for x in part]))
+            write_file(site / urls.dcat_dataset(dataset_id, "ttl"), ttl)
+            write_file(site / urls.dcat_dataset(dataset_id, "jsonld"), _jsonld_text([x[2] for x in part]))
         ttl_blocks, js_blocks = _page_blocks(published, page, serialised, made)
         ttl_blocks.append(_ttl_block(*_paging(p, number, len(pages), len(ids), "ttl")))
         js_blocks.append(_jsonld_block(*_paging(p, number, len(pages), len(ids), "jsonld")))
-        write_bytes(site / urls.dcat_catalog_page(number, "ttl"), _turtle_text(ttl_blocks))
-        write_bytes(site / urls.dcat_catalog_page(number, "jsonld"), _jsonld_text(js_blocks))
+        write_file(site / urls.dcat_catalog_page(number, "ttl"), _turtle_text(ttl_blocks))
+        write_file(site / urls.dcat_catalog_page(number, "jsonld"), _jsonld_text(js_blocks))
     return published
 
 
