@@ -88,14 +88,15 @@ class _Errors:
 def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems,
                    sheet: str | None = None, encoding: str = "utf-8", max_errors: int = 1000,
                    dialect: dict | None = None, units: Callable[[], Any] | None = None,
-                   dated: str = "") -> TableResult:
+                   dated: str = "", read_done: Callable[[Table], None] | None = None) -> TableResult:
     """Check a table's header and rows against its Table Schema; record problems, return counts.
     `units`: gives the administrative-unit lists (generator.portal.units) for fields that declare `admin_unit`;
-    `dated`: the first day the data are about (ISO), for old units in new data."""
+    `dated`: the first day the data are about (ISO), for old units in new data; `read_done(table)`: called
+    once the table is read, before its rows are checked."""
     started = time.perf_counter()
     try:
         return _validate(Path(path), fmt, schema, rel, resource, problems, sheet, encoding, max_errors, started,
-                         dialect, units, dated)
+                         dialect, units, dated, read_done)
     except Exception as exc:  # a bug must not take the whole gate down with it: report it, refuse the table
         problems.error(rel, f"lỗi khi kiểm tra bảng ({type(exc).__name__}: {exc}); bảng chưa được kiểm tra.",
                        f"the row checks failed ({type(exc).__name__}: {exc}); the table is not checked.",
@@ -106,7 +107,8 @@ def validate_table(path: Path, fmt: str, schema: dict, rel: str, resource: str, 
 
 def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, problems: Problems, sheet: str | None,
               encoding: str, max_errors: int, started: float, dialect: dict | None = None,
-              units: Callable[[], Any] | None = None, dated: str = "") -> TableResult:
+              units: Callable[[], Any] | None = None, dated: str = "",
+              read_done: Callable[[Table], None] | None = None) -> TableResult:
     schema = schema if isinstance(schema, dict) else {}
     fields = [f for f in schema.get("fields") or [] if isinstance(f, dict)] \
         if isinstance(schema.get("fields"), list) else []
@@ -140,6 +142,8 @@ def _validate(path: Path, fmt: str, schema: dict, rel: str, resource: str, probl
                "ghi dòng tiêu đề (tên các cột theo đặc tả) và dữ liệu vào tệp.",
                "write the header row (the schema's field names) and the data into the file.")
         return TableResult(0, len(fields), 1, time.perf_counter() - started)
+    if read_done is not None:
+        read_done(grid)
 
     errors = _Errors(max(max_errors, 0), grid.numbers)
     _check_header(grid.labels, names, errors)

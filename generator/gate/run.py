@@ -11,8 +11,10 @@ import contextlib
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.build.cache import Cache, Parts, folder_for as cache_folder, generator_version
 from generator.portal import yamlfile
@@ -180,7 +182,7 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
     outputs are made from these, never from a second reading); `cache`: the build cache, where verdicts
     that depend on the descriptor alone are kept."""
     from generator.tables import reader
-    from generator.gate import files, personal, rows as tables
+    from generator.gate import files
     from generator.gate.encoding import check_encoding, decode
 
     from generator.portal import units
@@ -202,9 +204,24 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
             continue
         source = resource.source
         encoding = "utf-8"
+        # A large table is read while its encoding is checked, and its personal data looked for while its
+        # rows are: pyarrow's reading and matching leave the interpreter to the other thread (two cores).
+        together = _size(source) >= TOGETHER_BYTES
         with contextlib.ExitStack() as scratch:
+            found_rows: tuple[Problems, Any] | None = None
             if resource.format == "csv":
+                ahead = None
+                if together:
+                    # Read as the file's first bytes say (UTF-8, with or without its mark), beside the check;
+                    # kept only where the check agrees.
+                    guess = "utf-8-sig" if _starts_with_bom(source) else "utf-8"
+                    ahead = _Ahead(lambda: _read_and_check(source, resource, rel, dataset, listed, max_errors,
+                                                           guess, decision, together))
                 detected = check_encoding(source, rel, problems)
+                if ahead is not None:
+                    read_ahead = ahead.result()  # waited for even where it is not kept
+                    if detected.encoding == guess:
+                        found_rows = read_ahead
                 if detected.encoding == "unknown" or (detected.encoding in LEGACY_ENCODINGS and not detected.confident):
                     continue  # refused with the command that converts it; rows would be mojibake
                 if detected.encoding in LEGACY_ENCODINGS:
@@ -215,18 +232,86 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                     source.write_text(decode(resource.source.read_bytes(), detected.encoding), encoding="utf-8")
                 else:
                     encoding = detected.encoding
-            result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, problems,
-                                           sheet=resource.sheet, encoding=encoding, max_errors=max_errors,
-                                           dialect=resource.dialect, units=listed,
-                                           dated=dataset.temporal.get("start", ""))
+            if found_rows is None:
+                found_rows = _read_and_check(source, resource, rel, dataset, listed, max_errors, encoding, decision,
+                                             together)
+            found, result = found_rows
+            problems.items.extend(found.items)
             report.stats.tables += 1
             report.stats.rows += result.rows
             if result.table is None:
                 continue  # unreadable: already reported by validate_table
-            personal.check_personal_data(result.table.as_arrow(), resource.schema, rel, resource.name, decision,
-                                         problems)
             if readings is not None:
                 result.table.save(reader.saved(readings, dataset.id, resource.name))
+
+
+TOGETHER_BYTES = 8 << 20  # below this a table's checks run one after the other (a thread costs more than it saves)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _starts_with_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return False
+
+
+class _Ahead:
+    """`work()` in a thread, its result (or its exception) when asked."""
+
+    def __init__(self, work: Any):
+        import threading
+
+        self._out: list[Any] = []
+        self._thread = threading.Thread(target=lambda: self._out.append(self._run(work)), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _run(work: Any) -> tuple[bool, Any]:
+        try:
+            return True, work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            return False, exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        ok, value = self._out[0]
+        if not ok:
+            raise value
+        return value
+
+
+def _read_and_check(source: Path, resource: Resource, rel: str, dataset: Dataset, listed: Any, max_errors: int,
+                    encoding: str, decision: Any, together: bool) -> tuple[Problems, Any]:
+    """The table's row checks, then its personal-data check (beside the row checks when `together`): their
+    problems in that order, and validate_table's result."""
+    from generator.gate import personal, rows as tables
+
+    found, personal_found = Problems(), Problems()
+    pending: list[Callable[[], Any]] = []
+
+    def look_for_personal_data(table: Any) -> None:
+        def work() -> None:
+            personal.check_personal_data(table.as_arrow(), resource.schema, rel, resource.name, decision,
+                                         personal_found)
+        pending.append(_Ahead(work).result if together else work)
+
+    result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, found,
+                                   sheet=resource.sheet, encoding=encoding, max_errors=max_errors,
+                                   dialect=resource.dialect, units=listed, dated=dataset.temporal.get("start", ""),
+                                   read_done=look_for_personal_data)
+    for finish in pending:
+        finish()
+    if result.table is not None:
+        found.items.extend(personal_found.items)
+    return found, result
 
 
 def _draft_schema(dataset: Dataset, resource: Resource, problems: Problems, report: Report) -> None:
