@@ -11,8 +11,9 @@
 6. `opendata validate` of a portal holding one --rows CSV with about 10,000 planted errors, beside
    frictionless validating the same file and schema; both findings counted per error type.
 
-Commands run one after the other as subprocesses (wall time, peak memory from os.wait4). The machine may be
-shared and noisy: read the ratios.
+Commands run one after the other as subprocesses (wall time, peak memory from os.wait4), each once the
+deletions the one before left to a detached process are done. The machine may be shared and noisy: read the
+ratios.
 """
 
 from __future__ import annotations
@@ -41,8 +42,19 @@ GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
 CPU: dict[str, float] = {}  # the last command's CPU seconds (it and the workers it waited for)
 
 
+def settled(cwd: Path, limit: float = 120) -> None:
+    """Wait for the deletions an earlier build left to a detached process (a replaced site, its work folders:
+    staging.retire's trash beside the site and in the temporary folder) to end, so that each command is timed
+    alone, as in CI, where the build before it ran in another job."""
+    trash = [cwd / ".opendata-trash", Path(tempfile.gettempdir()) / ".opendata-trash"]
+    deadline = time.monotonic() + limit
+    while any(t.exists() for t in trash) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def timed(cmd: list[str], cwd: Path, env: dict | None = None, ok: tuple[int, ...] = (0,)) -> tuple[float, float, bytes]:
     """Wall seconds, peak MB (os.wait4) and stdout of one command; its CPU seconds in CPU["last"]."""
+    settled(cwd)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})

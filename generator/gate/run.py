@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.build import parallel
 from generator.build.cache import Cache, Parts, folder_for as cache_folder, generator_version
 from generator.portal import yamlfile
 from generator.portal.catalog import load_catalog
@@ -159,12 +160,19 @@ def _validate(root: Path, since: str | None, author: str | None, offline: bool, 
                              wanted=None if named is None and changed is None else in_change)
 
     selected = [d for d in datasets if in_change(d.rel_folder)]
-    for done, dataset in enumerate(selected, 1):
-        check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors, cache=cache)
-        progress.update("bộ dữ liệu/datasets", done, len(selected))
-    check_codes(datasets, problems, only=None if named is None and changed is None
-                else {d.rel_folder for d in selected})
-    check_standards(catalog, selected, problems, cache=cache)
+    # The standards' validators (jsonschema, pySHACL) read the descriptors alone: in a child process beside
+    # the tables' checks (the other core), their problems after the others', as one after the other.
+    standards = parallel.Background(lambda: _standards(catalog, selected, cache))
+    try:
+        for done, dataset in enumerate(selected, 1):
+            check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors, cache=cache)
+            progress.update("bộ dữ liệu/datasets", done, len(selected))
+        check_codes(datasets, problems, only=None if named is None and changed is None
+                    else {d.rel_folder for d in selected})
+    except BaseException:
+        standards.cancel()
+        raise
+    problems.items.extend(standards.result())
     for dataset in incomplete:
         if in_change(dataset.rel_folder):
             for resource in dataset.unspecified:
@@ -243,6 +251,12 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                 continue  # unreadable: already reported by validate_table
             if readings is not None:
                 result.table.save(reader.saved(readings, dataset.id, resource.name))
+
+
+def _standards(catalog: Catalog, datasets: list[Dataset], cache: Cache) -> list[Problem]:
+    found = Problems()
+    check_standards(catalog, datasets, found, cache=cache)
+    return found.items
 
 
 TOGETHER_BYTES = 8 << 20  # below this a table's checks run one after the other (a thread costs more than it saves)
