@@ -237,3 +237,43 @@ def test_a_large_tables_checks_side_by_side_report_what_one_after_another_does(t
     assert together == alone
     codes = {e["type"] for t in alone["tasks"] for e in t["errors"]} | {p.get("code") for p in alone.get("problems") or []}
     assert {"type-error", "personal-data"} <= codes, codes
+
+
+def test_the_descriptors_checked_in_a_child_report_in_the_order_one_after_another_gives(tmp_path):
+    """frictionless' verdicts and the standards' validators run in a child beside the tables' checks: every
+    problem is where checking dataset after dataset in one process puts it."""
+    from conftest import copy_portal
+
+    from generator.gate import run
+    from generator.gate.lookup import check_codes
+    from generator.gate.standards import check_standards
+    from generator.build.cache import Cache
+    from generator.portal.catalog import load_catalog
+    from generator.portal.datasets import load_datasets
+
+    folders = ["data/so-gddt/truong-thpt", "data/so-y-te/co-so-kham-chua-benh", "data/cuc-thong-ke/dan-toc-viet-nam"]
+    root = copy_portal(tmp_path / "portal", folders)
+    for folder in folders[:2]:  # frictionless refuses a homepage that is no URL text; a missing key before it
+        path = root / folder / "datapackage.yaml"
+        data = yaml.safe_load(path.read_text("utf-8"))
+        data["homepage"] = 5
+        data.pop("keywords", None)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    csv = root / folders[0] / "truong-thpt.csv"
+    csv.write_text(csv.read_text("utf-8").replace(",33,", ",ba mươi ba,", 1), encoding="utf-8")
+
+    report = run.validate(root, offline=True)
+    catalog = load_catalog(root)
+    expected = run.Problems()
+    datasets = load_datasets(root, catalog, expected)
+    for d in datasets:
+        run.check_dataset(d, catalog, expected, run.Report(), offline=True, cache=Cache(None))
+    check_codes(datasets, expected)
+    check_standards(catalog, datasets, expected, cache=Cache(None))
+
+    def shown(problems: list) -> list[tuple]:
+        return [(p.file, p.code, p.where, p.row, p.vi) for p in problems]
+
+    assert shown(report.problems) == shown(expected.items)
+    codes = [p.code for p in report.problems]
+    assert codes.count("package-error") == 2 and "type-error" in codes and "missing-metadata" in codes

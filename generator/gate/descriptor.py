@@ -8,6 +8,7 @@ Schemas that frictionless and our row checks can both use.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from generator import codes
@@ -32,8 +33,10 @@ LENGTH_CONSTRAINTS = {"minLength", "maxLength"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems, cache: Cache | None = None) -> None:
-    """`cache`: where frictionless' verdict on a descriptor is kept (see _frictionless_verdict)."""
+def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems, cache: Cache | None = None,
+                     later: Callable[[Dataset, int], None] | None = None) -> None:
+    """`cache`: where frictionless' verdict on a descriptor is kept (see frictionless_verdict); `later(dataset,
+    position)`: that verdict is another's to give, and its problems go at that position of `problems.items`."""
     rel = dataset.descriptor_file
     data = dataset.descriptor
     for key, (vi, en) in REQUIRED.items():
@@ -57,7 +60,10 @@ def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems, cac
                          "cập nhật theo tần suất đã đăng ký trong danh mục, hoặc đề nghị người duyệt sửa danh mục.",
                          "follow the frequency registered in the catalogue, or ask a reviewer to change it.",
                          where="frequency", code="frequency-mismatch")
-    _frictionless_verdict(dataset, problems, cache)
+    if later is not None:
+        later(dataset, len(problems.items))
+    else:
+        report_verdict(dataset, frictionless_verdict(dataset, cache), problems)
     from generator.gate import units as unit_checks
     from generator.portal import units
 
@@ -69,8 +75,13 @@ def check_descriptor(dataset: Dataset, catalog: Catalog, problems: Problems, cac
                                            problems, listed)
 
 
-def _frictionless_verdict(dataset: Dataset, problems: Problems, cache: Cache | None = None) -> None:
-    """frictionless' own metadata validation of the Data Package, as one signal.
+def report_verdict(dataset: Dataset, verdict: list, problems: Problems) -> None:
+    for note, code in verdict:
+        _package_error(dataset, note, code, problems)
+
+
+def frictionless_verdict(dataset: Dataset, cache: Cache | None = None) -> list:
+    """frictionless' own metadata validation of the Data Package, as one signal: [note, code] per error.
 
     The verdict is a function of the descriptor alone: with a `cache` it is kept under the descriptor (its exact
     Python value: a date and its text are not the same descriptor) and frictionless' version, so a descriptor
@@ -82,9 +93,7 @@ def _frictionless_verdict(dataset: Dataset, problems: Problems, cache: Cache | N
         entry_key = cache.key("frictionless-verdict", version("frictionless"), repr(dataset.descriptor))
         hit = cache.get(entry_key)
         if hit is not None:
-            for note, code in hit.meta:
-                _package_error(dataset, note, code, problems)
-            return
+            return [[str(note), str(code)] for note, code in hit.meta]
     from frictionless import FrictionlessException, Package
 
     try:
@@ -95,10 +104,9 @@ def _frictionless_verdict(dataset: Dataset, problems: Problems, cache: Cache | N
         errors = [exc]
     verdict = [[getattr(error, "note", None) or str(error), codes.known(getattr(error, "type", ""), "package-error")]
                for error in errors]
-    for note, code in verdict:
-        _package_error(dataset, note, code, problems)
     if entry_key is not None:
         cache.put(entry_key, verdict)
+    return verdict
 
 
 def _package_error(dataset: Dataset, note: str, code: str, problems: Problems) -> None:

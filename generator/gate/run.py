@@ -160,19 +160,27 @@ def _validate(root: Path, since: str | None, author: str | None, offline: bool, 
                              wanted=None if named is None and changed is None else in_change)
 
     selected = [d for d in datasets if in_change(d.rel_folder)]
-    # The standards' validators (jsonschema, pySHACL) read the descriptors alone: in a child process beside
-    # the tables' checks (the other core), their problems after the others', as one after the other.
-    standards = parallel.Background(lambda: _standards(catalog, selected, cache))
+    # What reads the descriptors alone (frictionless' verdict on each, the standards' validators: Python
+    # through and through, and a second's import) runs in a child beside the tables' checks, on the other
+    # core; its problems go where checking one after the other puts them.
+    beside = parallel.Background(lambda: _descriptors_alone(catalog, selected, cache))
+    verdict_at: list[tuple[Dataset, int]] = []
     try:
         for done, dataset in enumerate(selected, 1):
-            check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors, cache=cache)
+            check_dataset(dataset, catalog, problems, report, offline=offline, max_errors=max_errors, cache=cache,
+                          verdict_later=lambda d, at: verdict_at.append((d, at)))
             progress.update("bộ dữ liệu/datasets", done, len(selected))
         check_codes(datasets, problems, only=None if named is None and changed is None
                     else {d.rel_folder for d in selected})
     except BaseException:
-        standards.cancel()
+        beside.cancel()
         raise
-    problems.items.extend(standards.result())
+    verdicts, standards = beside.result()
+    for dataset, at in reversed(verdict_at):  # from the last: the earlier positions stay where they were
+        found = Problems()
+        descriptor.report_verdict(dataset, verdicts[dataset.id], found)
+        problems.items[at:at] = found.items
+    problems.items.extend(standards)
     for dataset in incomplete:
         if in_change(dataset.rel_folder):
             for resource in dataset.unspecified:
@@ -185,17 +193,19 @@ def _validate(root: Path, since: str | None, author: str | None, offline: bool, 
 
 
 def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report: Report, offline: bool = False,
-                  max_errors: int = 1000, readings: Path | None = None, cache: Cache | None = None) -> None:
+                  max_errors: int = 1000, readings: Path | None = None, cache: Cache | None = None,
+                  verdict_later: Callable[[Dataset, int], None] | None = None) -> None:
     """Check one dataset. `readings`: a folder where each table is saved as the gate read it (the build's
     outputs are made from these, never from a second reading); `cache`: the build cache, where verdicts
-    that depend on the descriptor alone are kept."""
+    that depend on the descriptor alone are kept; `verdict_later`: frictionless' verdict on the descriptor
+    is given elsewhere (descriptor.check_descriptor's `later`)."""
     from generator.tables import reader
     from generator.gate import files
     from generator.gate.encoding import check_encoding, decode
 
     from generator.portal import units
 
-    descriptor.check_descriptor(dataset, catalog, problems, cache)
+    descriptor.check_descriptor(dataset, catalog, problems, cache, later=verdict_later)
     listed = units.lazily(units.root_of(dataset))
     check_lookup(dataset, problems)
     decision = dataset.descriptor.get("personal_data")
@@ -253,10 +263,13 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                 result.table.save(reader.saved(readings, dataset.id, resource.name))
 
 
-def _standards(catalog: Catalog, datasets: list[Dataset], cache: Cache) -> list[Problem]:
+def _descriptors_alone(catalog: Catalog, datasets: list[Dataset], cache: Cache) -> tuple[dict[str, list],
+                                                                                          list[Problem]]:
+    """frictionless' verdict on each descriptor, and the standards' problems."""
+    verdicts = {d.id: descriptor.frictionless_verdict(d, cache) for d in datasets}
     found = Problems()
     check_standards(catalog, datasets, found, cache=cache)
-    return found.items
+    return verdicts, found.items
 
 
 TOGETHER_BYTES = 8 << 20  # below this a table's checks run one after the other (a thread costs more than it saves)
