@@ -222,24 +222,30 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
             continue
         source = resource.source
         encoding = "utf-8"
-        # A large table is read while its encoding is checked, and its personal data looked for while its
-        # rows are: pyarrow's reading and matching leave the interpreter to the other thread (two cores).
+        # A large table is read while its encoding is checked (in a child: Python's decoder holds the
+        # interpreter), and its personal data looked for while its rows are (in a thread: pyarrow's matching
+        # leaves the interpreter free): two cores.
         together = _size(source) >= TOGETHER_BYTES
         with contextlib.ExitStack() as scratch:
             found_rows: tuple[Problems, Any] | None = None
             if resource.format == "csv":
-                ahead = None
                 if together:
-                    # Read as the file's first bytes say (UTF-8, with or without its mark), beside the check;
-                    # kept only where the check agrees.
+                    # Read as the file's first bytes say (UTF-8, with or without its mark), kept only where the
+                    # check agrees.
                     guess = "utf-8-sig" if _starts_with_bom(source) else "utf-8"
-                    ahead = _Ahead(lambda: _read_and_check(source, resource, rel, dataset, listed, max_errors,
-                                                           guess, decision, together))
-                detected = check_encoding(source, rel, problems)
-                if ahead is not None:
-                    read_ahead = ahead.result()  # waited for even where it is not kept
+                    checking = _beside(lambda: _encoding(source, rel))
+                    try:
+                        read_ahead = _read_and_check(source, resource, rel, dataset, listed, max_errors, guess,
+                                                     decision, together)
+                    except BaseException:
+                        checking.cancel()
+                        raise
+                    detected, said = checking.result()
+                    problems.items.extend(said)
                     if detected.encoding == guess:
                         found_rows = read_ahead
+                else:
+                    detected = check_encoding(source, rel, problems)
                 if detected.encoding == "unknown" or (detected.encoding in LEGACY_ENCODINGS and not detected.confident):
                     continue  # refused with the command that converts it; rows would be mojibake
                 if detected.encoding in LEGACY_ENCODINGS:
@@ -290,6 +296,22 @@ def _starts_with_bom(path: Path) -> bool:
         return False
 
 
+def _encoding(source: Path, rel: str) -> tuple[Any, list[Problem]]:
+    from generator.gate.encoding import check_encoding
+
+    said = Problems()
+    return check_encoding(source, rel, said), said.items
+
+
+def _beside(work: Callable[[], Any]) -> Any:
+    """work() in a child process (a daemonic one, a build's pool worker, may have none: a thread there)."""
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon or not parallel.forking():
+        return _Ahead(work)
+    return parallel.Background(work)
+
+
 class _Ahead:
     """`work()` in a thread, its result (or its exception) when asked."""
 
@@ -306,6 +328,9 @@ class _Ahead:
             return True, work()
         except BaseException as exc:  # re-raised in the caller's thread
             return False, exc
+
+    def cancel(self) -> None:
+        self._thread.join()
 
     def result(self) -> Any:
         self._thread.join()
