@@ -207,7 +207,7 @@ def test_api_check_without_network_is_reported_skipped_not_passed():
 
 @pytest.mark.parametrize("variant", ["utf-8", "utf-8-sig", "windows-1258"])
 def test_a_large_tables_checks_side_by_side_report_what_one_after_another_does(tmp_path, monkeypatch, variant):
-    """A large table is read while its encoding is checked (in a child, or a thread) and its personal data
+    """A large table is read while its encoding is checked (in a child, or in place) and its personal data
     looked for while its rows are (a thread): the report is the one the checks give one after the other,
     whatever the encoding turns out to be (a legacy file's early reading is thrown away)."""
     from conftest import copy_portal
@@ -237,7 +237,7 @@ def test_a_large_tables_checks_side_by_side_report_what_one_after_another_does(t
     assert together == alone
     from generator.build import parallel
 
-    monkeypatch.setattr(parallel, "forking", lambda: False)  # where no child can be made: a thread
+    monkeypatch.setattr(parallel, "forking", lambda: False)  # where no child can be made: in place
     assert checked(0) == alone
     codes = {e["type"] for t in alone["tasks"] for e in t["errors"]} | {p.get("code") for p in alone.get("problems") or []}
     assert {"type-error", "personal-data"} <= codes, codes

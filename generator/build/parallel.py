@@ -8,6 +8,7 @@ one's; results come back in input order, so output stays deterministic.
 process while the build goes on; `result()` waits for it and returns what it
 returned, or raises what it raised. Steps that run side by side write
 different files, so the output does not depend on which finishes first.
+`Beside`: the same in a thread, for work that leaves the interpreter free.
 
 Every worker freezes the garbage collector's view of what it inherited (a
 collection would otherwise walk, and so copy, the whole model in each child)
@@ -39,7 +40,9 @@ THREADED = ("vl_convert",)
 
 
 def forking() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and not any(m in sys.modules for m in THREADED)
+    # A daemonic process may have no children of its own.
+    return ("fork" in multiprocessing.get_all_start_methods() and not any(m in sys.modules for m in THREADED)
+            and not multiprocessing.current_process().daemon)
 
 
 def calm_gc() -> None:
@@ -150,6 +153,33 @@ class Background(Generic[R]):
             self._recv.close()
             self._proc = None
             self._outcome = (False, RuntimeError("cancelled"))
+
+
+class Beside(Generic[R]):
+    """work() in a thread of this process, started at once: for work that leaves the interpreter free
+    (pyarrow's kernels) beside work that holds it; `result()` returns what it returned, or raises what it
+    raised."""
+
+    def __init__(self, work: Callable[[], R]):
+        import threading
+
+        self._outcome: tuple[bool, Any] = (False, RuntimeError("not done"))
+
+        def run() -> None:
+            try:
+                self._outcome = (True, work())
+            except BaseException as exc:  # noqa: BLE001 - raised by result(), in the caller's thread
+                self._outcome = (False, exc)
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def result(self) -> R:
+        self._thread.join()
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
 
 
 def first_done(jobs: dict[str, Background[Any]]) -> str:

@@ -128,33 +128,35 @@ def write_file(path: Path, data: bytes) -> None:
     """Write a file of the site a build makes: a hard link to the last good site's file where that holds
     these bytes, else a new file; its folder made only when missing (each call costs on a slow disk). What
     is at `path` already is replaced, never written through (it may be a link)."""
-    previous = _previous_of(path)
-    if previous is not None and _same(previous, data):
-        try:
-            _place(lambda: os.link(previous, path), path)
-            return
-        except OSError:
-            pass  # another filesystem, links refused: written below
-    _place(lambda: _create(path, data), path)
+    if not _linked(path, lambda previous: _same(previous, data)):
+        _place(lambda: _create(path, data), path)
 
 
 def copy_file(source: Path, path: Path) -> None:
     """`write_file` of a file's bytes (an agency's file published as it is), compared without holding them."""
-    previous = _previous_of(path)
-    if previous is not None:
+    def same(previous: Path) -> bool:
         try:
-            same = os.stat(previous).st_size == os.stat(source).st_size and filecmp.cmp(previous, source, shallow=False)
+            return os.stat(previous).st_size == os.stat(source).st_size and filecmp.cmp(previous, source,
+                                                                                         shallow=False)
         except OSError:
-            same = False
-        if same:
-            try:
-                _place(lambda: os.link(previous, path), path)
-                return
-            except OSError:
-                pass
-    if os.path.lexists(path):
-        path.unlink()  # copyfile would write through it
-    _place(lambda: shutil.copyfile(source, path), path)
+            return False
+
+    if not _linked(path, same):
+        if os.path.lexists(path):
+            path.unlink()  # copyfile would write through it
+        _place(lambda: shutil.copyfile(source, path), path)
+
+
+def _linked(path: Path, same: Callable[[Path], bool]) -> bool:
+    """Whether `path` is now a link to the last good site's file at its place, which `same` found alike."""
+    previous = _previous_of(path)
+    if previous is None or not same(previous):
+        return False
+    try:
+        _place(lambda: os.link(previous, path), path)
+        return True
+    except OSError:  # another filesystem, links refused: the caller writes it
+        return False
 
 
 def _create(path: Path, data: bytes) -> None:

@@ -241,7 +241,7 @@ def check_dataset(dataset: Dataset, catalog: Catalog, problems: Problems, report
                     # Read as the file's first bytes say (UTF-8, with or without its mark), kept only where the
                     # check agrees.
                     guess = "utf-8-sig" if _starts_with_bom(source) else "utf-8"
-                    checking = _beside(lambda: _encoding(source, rel))
+                    checking = parallel.Background(lambda: _encoding(source, rel))
                     try:
                         read_ahead = _read_and_check(source, resource, rel, dataset, listed, max_errors, guess,
                                                      decision, together)
@@ -311,43 +311,6 @@ def _encoding(source: Path, rel: str) -> tuple[Any, list[Problem]]:
     return check_encoding(source, rel, said), said.items
 
 
-def _beside(work: Callable[[], Any]) -> Any:
-    """work() in a child process (a daemonic one, a build's pool worker, may have none: a thread there)."""
-    import multiprocessing
-
-    if multiprocessing.current_process().daemon or not parallel.forking():
-        return _Ahead(work)
-    return parallel.Background(work)
-
-
-class _Ahead:
-    """`work()` in a thread, its result (or its exception) when asked."""
-
-    def __init__(self, work: Any):
-        import threading
-
-        self._out: list[Any] = []
-        self._thread = threading.Thread(target=lambda: self._out.append(self._run(work)), daemon=True)
-        self._thread.start()
-
-    @staticmethod
-    def _run(work: Any) -> tuple[bool, Any]:
-        try:
-            return True, work()
-        except BaseException as exc:  # re-raised in the caller's thread
-            return False, exc
-
-    def cancel(self) -> None:
-        self._thread.join()
-
-    def result(self) -> Any:
-        self._thread.join()
-        ok, value = self._out[0]
-        if not ok:
-            raise value
-        return value
-
-
 def _read_and_check(source: Path, resource: Resource, rel: str, dataset: Dataset, listed: Any, max_errors: int,
                     encoding: str, decision: Any, together: bool) -> tuple[Problems, Any]:
     """The table's row checks, then its personal-data check (beside the row checks when `together`): their
@@ -361,7 +324,7 @@ def _read_and_check(source: Path, resource: Resource, rel: str, dataset: Dataset
         def work() -> None:
             personal.check_personal_data(table.as_arrow(), resource.schema, rel, resource.name, decision,
                                          personal_found)
-        pending.append(_Ahead(work).result if together else work)
+        pending.append(parallel.Beside(work).result if together else work)
 
     result = tables.validate_table(source, resource.format, resource.schema, rel, resource.name, found,
                                    sheet=resource.sheet, encoding=encoding, max_errors=max_errors,
