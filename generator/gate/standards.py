@@ -33,8 +33,8 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
 
     `shapes=False` skips the SHACL run: the build checks the DCAT-AP graph it publishes itself, over the
     datasets that changed and on both cores, and refuses it just the same. `cache`: each dataset's data.json
-    verdict is kept under the hash of its record, and its DCAT-AP verdict under its graph, so an unchanged
-    record or graph is not validated again."""
+    verdict is kept under the hash of its record, and its DCAT-AP verdict under the digest of what its graph
+    is made from, so an unchanged record or dataset is not validated again."""
     from generator.build.cache import EntryParts
     from generator.publish import harvest
     from generator.publish.harvest import datajson
@@ -73,7 +73,8 @@ def check_standards(catalog: Catalog, datasets: list[Dataset], problems: Problem
         if hit is not None:
             verdicts[dataset_id] = (bool(hit.meta[0]), str(hit.meta[1]))
     if len(verdicts) == len(stand_in):
-        return _report_shapes(stand_in, verdicts, problems)
+        _report_shapes(stand_in, verdicts, problems)
+        return
     from generator.publish.harvest import dcat
 
     published = dcat.catalog_triples(portfolio)
